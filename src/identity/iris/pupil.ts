@@ -1,0 +1,128 @@
+/**
+ * Pupil localisation: dark-blob candidates from a distance transform of thresholded dark pixels
+ * (thin eyelashes have no depth in it), each refined by a robust circle fit to radial edge points,
+ * and the candidate with the strongest circular edge wins.
+ */
+import { IriskError } from '../../lib/errors.js';
+import { boxBlur, distanceTransform, downsample, quantile, type FloatImage } from '../../lib/imageops.js';
+import { angleRange, circularStep, radialEdges } from './edges.js';
+import { fitCircleRobust, type Circle } from './geometry.js';
+
+/** Parameters of pupil localisation. */
+export interface PupilParams {
+  /** Working scale: the image is downsampled so its shorter side is about this many pixels. */
+  readonly workingSide: number;
+  /** Dark thresholds, as fractions of the way from the darkest percentile to the median. */
+  readonly darkLevels: readonly number[];
+  /** Smallest and largest pupil radius as fractions of the shorter image side. */
+  readonly minRadiusFraction: number;
+  readonly maxRadiusFraction: number;
+  /** Number of rays for the edge refinement. */
+  readonly rays: number;
+  /** Minimum mean intensity step across the pupil boundary (0-255). */
+  readonly minContrast: number;
+}
+
+export const DEFAULT_PUPIL_PARAMS: PupilParams = {
+  workingSide: 240,
+  darkLevels: [0.12, 0.22, 0.32, 0.45],
+  minRadiusFraction: 0.025,
+  maxRadiusFraction: 0.3,
+  rays: 90,
+  minContrast: 12,
+};
+
+/** A located pupil and how sure we are of it. */
+export interface PupilResult {
+  readonly circle: Circle;
+  readonly contrast: number;
+  readonly inlierFraction: number;
+  readonly candidates: number;
+}
+
+interface Candidate {
+  x: number;
+  y: number;
+  r: number;
+}
+
+/** Locates the pupil as a circle in full-resolution coordinates, or throws IRIS_PUPIL_NOT_FOUND. */
+export function locatePupil(img: FloatImage, params: PupilParams = DEFAULT_PUPIL_PARAMS): PupilResult {
+  const side = Math.min(img.width, img.height);
+  const f = Math.max(1, Math.floor(side / params.workingSide));
+  const small = boxBlur(downsample(img, f), 2);
+  const lo = quantile(small.data, 0.005);
+  const mid = quantile(small.data, 0.5);
+  const minR = (params.minRadiusFraction * side) / f;
+  const maxR = (params.maxRadiusFraction * side) / f;
+  const candidates: Candidate[] = [];
+  for (const level of params.darkLevels) {
+    const t = lo + level * (mid - lo);
+    const dark = new Uint8Array(small.data.length);
+    for (let i = 0; i < dark.length; i++) dark[i] = small.data[i]! <= t ? 1 : 0;
+    const dt = distanceTransform(dark, small.width, small.height);
+    for (const c of topMaxima(dt, small.width, small.height, 3, minR, maxR)) candidates.push({ x: c.x * f + (f - 1) / 2, y: c.y * f + (f - 1) / 2, r: c.r * f });
+  }
+  const smooth = boxBlur(img, 1);
+  const angles = angleRange(0, 2 * Math.PI, params.rays);
+  let best: PupilResult | null = null;
+  let bestScore = -Infinity;
+  for (const cand of dedupe(candidates)) {
+    const refined = refineCircle(smooth, cand, angles, params);
+    if (!refined) continue;
+    const score = refined.contrast * Math.sqrt(refined.inlierFraction);
+    if (score > bestScore) {
+      bestScore = score;
+      best = { ...refined, candidates: candidates.length };
+    }
+  }
+  if (!best || best.contrast < params.minContrast) {
+    throw new IriskError('IRIS_PUPIL_NOT_FOUND', 'No pupil found: the image shows no dark, round pupil (closed eye, no eye, or far off-focus)', {
+      contrast: best?.contrast ?? 0,
+    });
+  }
+  return best;
+}
+
+function refineCircle(img: FloatImage, start: Candidate, angles: Float64Array, params: PupilParams): Omit<PupilResult, 'candidates'> | null {
+  let cx = start.x;
+  let cy = start.y;
+  let r = Math.max(start.r, 3);
+  let inlierFraction = 0;
+  for (let pass = 0; pass < 2; pass++) {
+    const edges = radialEdges(img, cx, cy, Math.max(2, r * 0.6), r * (pass === 0 ? 2.2 : 1.3) + 4, angles);
+    if (edges.xs.length < angles.length * 0.25) return null;
+    const fit = fitCircleRobust(edges.xs, edges.ys);
+    if (!fit) return null;
+    const side = Math.min(img.width, img.height);
+    if (fit.circle.r < params.minRadiusFraction * side * 0.7 || fit.circle.r > params.maxRadiusFraction * side * 1.2) return null;
+    cx = fit.circle.x;
+    cy = fit.circle.y;
+    r = fit.circle.r;
+    inlierFraction = fit.inliers / angles.length;
+  }
+  const circle = { x: cx, y: cy, r };
+  return { circle, contrast: circularStep(img, circle, angles, 2), inlierFraction };
+}
+
+function topMaxima(dt: Float32Array, w: number, h: number, count: number, minR: number, maxR: number): Candidate[] {
+  const out: Candidate[] = [];
+  const used = (x: number, y: number): boolean => out.some((c) => (c.x - x) ** 2 + (c.y - y) ** 2 < (c.r * 1.5) ** 2);
+  const order: number[] = [];
+  for (let i = 0; i < dt.length; i++) if (dt[i]! >= minR * 0.6 && dt[i]! <= maxR) order.push(i);
+  order.sort((a, b) => dt[b]! - dt[a]!);
+  for (const i of order) {
+    if (out.length >= count) break;
+    const x = i % w;
+    const y = (i - x) / w;
+    if (x < 2 || y < 2 || x >= w - 2 || y >= h - 2 || used(x, y)) continue;
+    out.push({ x, y, r: dt[i]! });
+  }
+  return out;
+}
+
+function dedupe(cands: Candidate[]): Candidate[] {
+  const out: Candidate[] = [];
+  for (const c of cands) if (!out.some((o) => Math.hypot(o.x - c.x, o.y - c.y) < 3 && Math.abs(o.r - c.r) < 3)) out.push(c);
+  return out;
+}

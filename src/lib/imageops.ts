@@ -1,0 +1,141 @@
+/**
+ * Small, allocation-conscious image operations on single-channel float or byte images,
+ * shared by the iris pipeline stages.
+ */
+import type { GrayImage } from './image.js';
+
+/** A single-channel float image, row-major. */
+export interface FloatImage {
+  readonly width: number;
+  readonly height: number;
+  readonly data: Float32Array;
+}
+
+/** Converts an 8-bit image to float. */
+export function toFloat(img: GrayImage): FloatImage {
+  return { width: img.width, height: img.height, data: Float32Array.from(img.data) };
+}
+
+/** Converts a float image to 8-bit, clamping to [0, 255]. */
+export function toGray(img: FloatImage): GrayImage {
+  const out = new Uint8Array(img.data.length);
+  for (let i = 0; i < out.length; i++) out[i] = Math.max(0, Math.min(255, Math.round(img.data[i]!)));
+  return { width: img.width, height: img.height, data: out };
+}
+
+/** Box blur with radius r (window 2r+1), separable, edges clamped. */
+export function boxBlur(img: FloatImage, r: number): FloatImage {
+  if (r <= 0) return img;
+  const { width: w, height: h } = img;
+  const tmp = new Float32Array(w * h);
+  const out = new Float32Array(w * h);
+  const norm = 1 / (2 * r + 1);
+  for (let y = 0; y < h; y++) {
+    const row = y * w;
+    let acc = 0;
+    for (let k = -r; k <= r; k++) acc += img.data[row + clamp(k, 0, w - 1)]!;
+    for (let x = 0; x < w; x++) {
+      tmp[row + x] = acc * norm;
+      acc += img.data[row + Math.min(x + r + 1, w - 1)]! - img.data[row + Math.max(x - r, 0)]!;
+    }
+  }
+  for (let x = 0; x < w; x++) {
+    let acc = 0;
+    for (let k = -r; k <= r; k++) acc += tmp[clamp(k, 0, h - 1) * w + x]!;
+    for (let y = 0; y < h; y++) {
+      out[y * w + x] = acc * norm;
+      acc += tmp[Math.min(y + r + 1, h - 1) * w + x]! - tmp[Math.max(y - r, 0) * w + x]!;
+    }
+  }
+  return { width: w, height: h, data: out };
+}
+
+/** Downsamples by an integer factor, averaging each f x f block. */
+export function downsample(img: FloatImage, f: number): FloatImage {
+  if (f <= 1) return img;
+  const w = Math.floor(img.width / f);
+  const h = Math.floor(img.height / f);
+  const out = new Float32Array(w * h);
+  const norm = 1 / (f * f);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let acc = 0;
+      for (let dy = 0; dy < f; dy++) {
+        const row = (y * f + dy) * img.width + x * f;
+        for (let dx = 0; dx < f; dx++) acc += img.data[row + dx]!;
+      }
+      out[y * w + x] = acc * norm;
+    }
+  }
+  return { width: w, height: h, data: out };
+}
+
+/** Bilinear sample at (x, y); returns NaN outside the image. */
+export function sampleBilinear(img: FloatImage, x: number, y: number): number {
+  const w = img.width;
+  const h = img.height;
+  if (!(x >= 0 && y >= 0 && x <= w - 1 && y <= h - 1)) return NaN;
+  const x0 = Math.min(Math.floor(x), w - 2);
+  const y0 = Math.min(Math.floor(y), h - 2);
+  const fx = x - x0;
+  const fy = y - y0;
+  const i = y0 * w + x0;
+  const d = img.data;
+  const top = d[i]! + (d[i + 1]! - d[i]!) * fx;
+  const bottom = d[i + w]! + (d[i + w + 1]! - d[i + w]!) * fx;
+  return top + (bottom - top) * fy;
+}
+
+/** Value at quantile q (0..1) of a float array (copies and sorts). */
+export function quantile(values: ArrayLike<number>, q: number): number {
+  const sorted = Float32Array.from(values).sort();
+  if (sorted.length === 0) return NaN;
+  const pos = Math.min(sorted.length - 1, Math.max(0, q * (sorted.length - 1)));
+  const lo = Math.floor(pos);
+  const hi = Math.min(sorted.length - 1, lo + 1);
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
+}
+
+/** Clamps v to [lo, hi]. */
+export function clamp(v: number, lo: number, hi: number): number {
+  return v < lo ? lo : v > hi ? hi : v;
+}
+
+/** Two-pass chamfer (3-4) distance transform of a binary mask: distance to the nearest 0 pixel, in pixels. */
+export function distanceTransform(mask: Uint8Array, w: number, h: number): Float32Array {
+  const big = 1e9;
+  const d = new Float32Array(w * h);
+  for (let i = 0; i < d.length; i++) d[i] = mask[i] ? big : 0;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      if (d[i] === 0) continue;
+      let v = d[i]!;
+      if (x > 0) v = Math.min(v, d[i - 1]! + 3);
+      else v = Math.min(v, 3);
+      if (y > 0) {
+        v = Math.min(v, d[i - w]! + 3);
+        if (x > 0) v = Math.min(v, d[i - w - 1]! + 4);
+        if (x < w - 1) v = Math.min(v, d[i - w + 1]! + 4);
+      } else v = Math.min(v, 3);
+      d[i] = v;
+    }
+  }
+  for (let y = h - 1; y >= 0; y--) {
+    for (let x = w - 1; x >= 0; x--) {
+      const i = y * w + x;
+      if (d[i] === 0) continue;
+      let v = d[i]!;
+      if (x < w - 1) v = Math.min(v, d[i + 1]! + 3);
+      else v = Math.min(v, 3);
+      if (y < h - 1) {
+        v = Math.min(v, d[i + w]! + 3);
+        if (x < w - 1) v = Math.min(v, d[i + w + 1]! + 4);
+        if (x > 0) v = Math.min(v, d[i + w - 1]! + 4);
+      } else v = Math.min(v, 3);
+      d[i] = v;
+    }
+  }
+  for (let i = 0; i < d.length; i++) d[i] = d[i]! / 3;
+  return d;
+}
