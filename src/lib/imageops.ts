@@ -88,12 +88,32 @@ export function sampleBilinear(img: FloatImage, x: number, y: number): number {
 
 /** Value at quantile q (0..1) of a float array (copies and sorts). */
 export function quantile(values: ArrayLike<number>, q: number): number {
+  return quantiles(values, [q])[0]!;
+}
+
+/** Values at several quantiles (0..1), linearly interpolated, with one sort. */
+export function quantiles(values: ArrayLike<number>, qs: readonly number[]): number[] {
   const sorted = Float32Array.from(values).sort();
-  if (sorted.length === 0) return NaN;
-  const pos = Math.min(sorted.length - 1, Math.max(0, q * (sorted.length - 1)));
-  const lo = Math.floor(pos);
-  const hi = Math.min(sorted.length - 1, lo + 1);
-  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
+  if (sorted.length === 0) return qs.map(() => NaN);
+  return qs.map((q) => {
+    const pos = Math.min(sorted.length - 1, Math.max(0, q * (sorted.length - 1)));
+    const lo = Math.floor(pos);
+    const hi = Math.min(sorted.length - 1, lo + 1);
+    return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
+  });
+}
+
+/** Approximate quantile of values in [0, 256) from a 1024-bin histogram: fast for whole images. */
+export function histogramQuantile(values: ArrayLike<number>, q: number): number {
+  const bins = new Float64Array(1024);
+  for (let i = 0; i < values.length; i++) bins[Math.max(0, Math.min(1023, Math.floor(values[i]! * 4)))]++;
+  const target = q * values.length;
+  let acc = 0;
+  for (let b = 0; b < 1024; b++) {
+    acc += bins[b]!;
+    if (acc >= target) return (b + 0.5) / 4;
+  }
+  return 255.875;
 }
 
 /** Clamps v to [lo, hi]. */

@@ -33,7 +33,7 @@ export const DEFAULT_LIMBUS_PARAMS: LimbusParams = {
   sectorDownDeg: 36,
   profileSmoothing: 4,
   minContrast: 4,
-  workingSide: 240,
+  workingSide: 140,
 };
 
 /** A located iris boundary and the strength of its edge. */
@@ -52,18 +52,20 @@ export function locateLimbus(img: FloatImage, pupil: Circle, params: LimbusParam
   const rMax = Math.min(pupil.r * params.maxRadiusRatio, side * 0.6);
   if (rMax <= rMin) throw new IriskError('IRIS_NOT_FOUND', 'No room for an iris around the pupil', { pupil });
   const maxOff = Math.max(2, pupil.r * params.maxCentreOffset);
-  const coarse = searchIdo(small, { x: pupil.x / f, y: pupil.y / f }, maxOff / f, Math.max(1, maxOff / f / 6), rMin / f, rMax / f, 1, angles, params.profileSmoothing);
-  const full = boxBlur(img, 1);
+  const coarseAngles = lateralAngles(params, 36);
+  const coarse0 = searchIdo(small, { x: pupil.x / f, y: pupil.y / f }, maxOff / f, Math.max(1, maxOff / f / 3), rMin / f, rMax / f, 1, coarseAngles, params.profileSmoothing / f);
+  const coarse = searchIdo(small, coarse0, Math.max(1, maxOff / f / 3), 0.5, Math.max(rMin / f, coarse0.r - 3), Math.min(rMax / f, coarse0.r + 3), 0.5, coarseAngles, params.profileSmoothing / f);
+  const full = f > 1 ? boxBlur(img, 1) : small;
   const fine = searchIdo(
     full,
     { x: coarse.x * f, y: coarse.y * f },
-    f * 1.5,
+    f,
+    1,
+    Math.max(rMin, coarse.r * f - f),
+    Math.min(rMax, coarse.r * f + f),
     0.5,
-    Math.max(rMin, coarse.r * f - 2 * f),
-    Math.min(rMax, coarse.r * f + 2 * f),
-    0.5,
-    lateralAngles(params, 60),
-    params.profileSmoothing * f,
+    lateralAngles(params, 30),
+    params.profileSmoothing,
   );
   const circle = { x: fine.x, y: fine.y, r: fine.r };
   if (fine.contrast < params.minContrast) {

@@ -4,7 +4,7 @@
  * and the candidate with the strongest circular edge wins.
  */
 import { IriskError } from '../../lib/errors.js';
-import { boxBlur, distanceTransform, downsample, quantile, type FloatImage } from '../../lib/imageops.js';
+import { boxBlur, distanceTransform, downsample, histogramQuantile, type FloatImage } from '../../lib/imageops.js';
 import { angleRange, circularStep, radialEdges } from './edges.js';
 import { fitCircleRobust, type Circle } from './geometry.js';
 
@@ -24,7 +24,7 @@ export interface PupilParams {
 }
 
 export const DEFAULT_PUPIL_PARAMS: PupilParams = {
-  workingSide: 240,
+  workingSide: 140,
   darkLevels: [0.12, 0.22, 0.32, 0.45],
   minRadiusFraction: 0.025,
   maxRadiusFraction: 0.3,
@@ -51,8 +51,8 @@ export function locatePupil(img: FloatImage, params: PupilParams = DEFAULT_PUPIL
   const side = Math.min(img.width, img.height);
   const f = Math.max(1, Math.floor(side / params.workingSide));
   const small = boxBlur(downsample(img, f), 2);
-  const lo = quantile(small.data, 0.005);
-  const mid = quantile(small.data, 0.5);
+  const lo = histogramQuantile(small.data, 0.005);
+  const mid = histogramQuantile(small.data, 0.5);
   const minR = (params.minRadiusFraction * side) / f;
   const maxR = (params.maxRadiusFraction * side) / f;
   const candidates: Candidate[] = [];
@@ -107,16 +107,20 @@ function refineCircle(img: FloatImage, start: Candidate, angles: Float64Array, p
 
 function topMaxima(dt: Float32Array, w: number, h: number, count: number, minR: number, maxR: number): Candidate[] {
   const out: Candidate[] = [];
-  const used = (x: number, y: number): boolean => out.some((c) => (c.x - x) ** 2 + (c.y - y) ** 2 < (c.r * 1.5) ** 2);
-  const order: number[] = [];
-  for (let i = 0; i < dt.length; i++) if (dt[i]! >= minR * 0.6 && dt[i]! <= maxR) order.push(i);
-  order.sort((a, b) => dt[b]! - dt[a]!);
-  for (const i of order) {
-    if (out.length >= count) break;
-    const x = i % w;
-    const y = (i - x) / w;
-    if (x < 2 || y < 2 || x >= w - 2 || y >= h - 2 || used(x, y)) continue;
-    out.push({ x, y, r: dt[i]! });
+  for (let n = 0; n < count; n++) {
+    let best = -1;
+    let bestV = minR * 0.6;
+    for (let y = 2; y < h - 2; y++) {
+      for (let x = 2; x < w - 2; x++) {
+        const v = dt[y * w + x]!;
+        if (v < bestV || v > maxR) continue;
+        if (out.some((c) => (c.x - x) ** 2 + (c.y - y) ** 2 < (c.r * 1.5) ** 2)) continue;
+        bestV = v;
+        best = y * w + x;
+      }
+    }
+    if (best < 0) break;
+    out.push({ x: best % w, y: Math.floor(best / w), r: bestV });
   }
   return out;
 }

@@ -13,9 +13,11 @@ export interface SpecularParams {
   readonly localRadius: number;
   /** Pixels added around each detected spot. */
   readonly dilate: number;
+  /** Spots on surroundings brighter than this (skin between lashes, sclera) are left alone. */
+  readonly maxLocalMean: number;
 }
 
-export const DEFAULT_SPECULAR_PARAMS: SpecularParams = { minIntensity: 190, minContrast: 40, localRadius: 7, dilate: 4 };
+export const DEFAULT_SPECULAR_PARAMS: SpecularParams = { minIntensity: 190, minContrast: 40, localRadius: 7, dilate: 4, maxLocalMean: 170 };
 
 /** Result: a mask (1 = reflection) and the image with reflections filled from their surroundings. */
 export interface SpecularResult {
@@ -31,7 +33,8 @@ export function removeSpecular(img: FloatImage, params: SpecularParams = DEFAULT
   const seed = new Uint8Array(w * h);
   for (let i = 0; i < seed.length; i++) {
     const v = img.data[i]!;
-    if (v >= params.minIntensity && v - local.data[i]! >= params.minContrast) seed[i] = 1;
+    const m = local.data[i]!;
+    if (v >= params.minIntensity && v - m >= params.minContrast && m <= params.maxLocalMean) seed[i] = 1;
   }
   const mask = dilate(seed, w, h, params.dilate);
   let count = 0;
