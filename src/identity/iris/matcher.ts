@@ -44,20 +44,22 @@ export function normaliseDistance(hd: number, bits: number, n: Normalisation): n
   }
 }
 
-function assertCompatible(a: TemplateShape, b: TemplateShape): void {
+/** Throws TEMPLATE_INCOMPATIBLE unless both shapes are equal. */
+export function assertCompatible(a: TemplateShape, b: TemplateShape): void {
   if (a.rows !== b.rows || a.cols !== b.cols || a.filters !== b.filters) {
     throw new IriskError('TEMPLATE_INCOMPATIBLE', `Templates have different shapes: ${a.rows}x${a.cols}x${a.filters} and ${b.rows}x${b.cols}x${b.filters}`);
   }
 }
 
 /** Order in which shifts are tried: 0, -1, 1, -2, 2, ... (ties keep the smallest shift). */
-function shiftOrder(rotations: number): number[] {
+export function shiftOrder(rotations: number): number[] {
   const out = [0];
   for (let s = 1; s <= rotations; s++) out.push(-s, s);
   return out;
 }
 
-function pick(best: MatchResult | null, xor: number, common: number, shift: number, params: MatchParams): MatchResult | null {
+/** Keeps the better of the best so far and the result at this shift (strictly smaller wins). */
+export function pickBest(best: MatchResult | null, xor: number, common: number, shift: number, params: MatchParams): MatchResult | null {
   if (common < params.minOverlapBits || common === 0) return best;
   const raw = xor / common;
   const distance = normaliseDistance(raw, common, params.normalisation);
@@ -65,7 +67,8 @@ function pick(best: MatchResult | null, xor: number, common: number, shift: numb
   return best;
 }
 
-const NO_MATCH: MatchResult = { distance: 1, rawDistance: 1, rotation: 0, overlapBits: 0 };
+/** The result when no shift had enough common bits. */
+export const NO_MATCH: MatchResult = { distance: 1, rawDistance: 1, rotation: 0, overlapBits: 0 };
 
 /** Reference matcher over unpacked bits: simple and obviously right, used to check the fast one. */
 export function matchReference(a: IrisTemplate, b: IrisTemplate, params: MatchParams = DEFAULT_MATCH_PARAMS): MatchResult {
@@ -88,7 +91,7 @@ export function matchReference(a: IrisTemplate, b: IrisTemplate, params: MatchPa
         }
       }
     }
-    best = pick(best, xor, common, shift, params);
+    best = pickBest(best, xor, common, shift, params);
   }
   return best ?? NO_MATCH;
 }
@@ -157,12 +160,7 @@ export function matchPacked(a: PackedTemplate, b: PackedTemplate, params: MatchP
         xor += POP16[(ac[ia]! ^ bc[ib]!) & m]!;
       }
     }
-    best = pick(best, xor, common, shift, params);
+    best = pickBest(best, xor, common, shift, params);
   }
   return best ?? NO_MATCH;
-}
-
-/** Compares two templates with the fast matcher. */
-export function matchTemplates(a: IrisTemplate, b: IrisTemplate, params: MatchParams = DEFAULT_MATCH_PARAMS): MatchResult {
-  return matchPacked(packTemplate(a), packTemplate(b), params);
 }

@@ -183,7 +183,7 @@ export function sampleCapture(eye: EyeModel, cfg: CaptureConfig, rng: Rng): Capt
     limbalDark: eye.limbalDark,
     pupilLevel: eye.pupilLevel,
     lashLevel: eye.lashLevel,
-    lidShadow: rng.uniform(0.03, 0.12),
+    lidShadow: rng.uniform(0.05, 0.18),
     vignette: rng.uniform(0.04, 0.18),
     gain: dim ? rng.uniform(0.5, 0.62) : rng.uniform(0.9, 1.1),
     offset: rng.normal(0, 4),

@@ -55,10 +55,10 @@ export function eyeLabel(seed: number, subject: number, eye: EyeSide): string {
 export function buildEyeModel(seed: number, subject: number, eye: EyeSide): EyeModel {
   const s = new Rng(subjectLabel(seed, subject));
   const shared = {
-    irisMean: s.uniform(115, 170),
+    irisMean: s.uniform(125, 175),
     irisContrast: s.uniform(10, 16),
-    scleraLevel: s.uniform(185, 235),
-    skinLevel: s.uniform(195, 240),
+    scleraLevel: s.uniform(195, 240),
+    skinLevel: s.uniform(200, 245),
     lashDensity: s.uniform(0.6, 1.4),
     lashDown: s.uniform(0.08, 0.3),
     upperOpen: s.uniform(0.6, 0.95),
@@ -83,8 +83,8 @@ export function buildEyeModel(seed: number, subject: number, eye: EyeSide): EyeM
     limbalDark: e.uniform(0, 15),
     scleraLevel: shared.scleraLevel,
     skinLevel: shared.skinLevel,
-    pupilLevel: e.uniform(18, 42),
-    lashLevel: e.uniform(25, 60),
+    pupilLevel: e.uniform(25, 50),
+    lashLevel: e.uniform(20, 50),
     lashDensity: shared.lashDensity,
     lashDown: shared.lashDown,
     lowerLashDensity: shared.lashDensity * e.uniform(0.2, 0.5),

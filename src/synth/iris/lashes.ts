@@ -46,6 +46,10 @@ function lidLashes(rng: Rng, lid: Parabola, xa: number, xb: number, plan: LashPl
   const span = xb - xa;
   const count = Math.round(((upper ? plan.density * 28 : plan.lowerDensity * 14) * span) / ri);
   const mid = (xa + xb) / 2;
+  // Lashes grow in combed, clumped strands: their lean varies smoothly along the lid.
+  const comb = [rng.uniform(0, 2 * Math.PI), rng.uniform(0, 2 * Math.PI)];
+  const combAmp = rng.uniform(0.1, 0.3);
+  const baseLean = plan.temporal * rng.uniform(0.15, 0.5);
   for (let n = 0; n < count; n++) {
     // Denser and longer in the middle of the lid, none in the inner corner.
     const s = Math.tanh(rng.normal(0, 0.75)) * 0.92;
@@ -66,10 +70,10 @@ function lidLashes(rng: Rng, lid: Parabola, xa: number, xb: number, plan: LashPl
     // Lashes lean towards the temple and fan out with distance from the middle; `side` is the
     // sideways tilt wanted (positive towards +x), and the curl keeps bending the same way.
     const outward = Math.sign(x - mid) || plan.temporal;
-    const side = plan.temporal * rng.uniform(0.1, 0.55) + outward * along * 0.5 + rng.normal(0, 0.15);
+    const side = baseLean + combAmp * (Math.sin(9 * s + comb[0]!) + 0.5 * Math.sin(23 * s + comb[1]!)) + outward * along * 0.5 + rng.normal(0, 0.1);
     const sense = ny < 0 ? 1 : -1;
     [nx, ny] = rotate(nx, ny, side * sense);
-    const length = lengthFactor * ri * (down ? rng.uniform(0.1, 0.34) : upper ? rng.uniform(0.2, 0.5) : rng.uniform(0.08, 0.22));
+    const length = lengthFactor * ri * (down ? rng.uniform(0.1, 0.34) : upper ? rng.uniform(0.3, 0.65) : rng.uniform(0.08, 0.22));
     const [cx, cy] = rotate(nx, ny, Math.sign(side) * sense * rng.uniform(0.2, 0.9));
     const x1 = x + nx * length * 0.55;
     const y1 = y + ny * length * 0.55;
@@ -81,7 +85,7 @@ function lidLashes(rng: Rng, lid: Parabola, xa: number, xb: number, plan: LashPl
       x2: x1 + cx * length * 0.5,
       y2: y1 + cy * length * 0.5,
       width: plan.widthScale * rng.uniform(1.0, 2.2) * (upper ? 1 : 0.7),
-      alpha: upper ? rng.uniform(0.7, 1) : rng.uniform(0.35, 0.7),
+      alpha: upper ? rng.uniform(0.8, 1) : rng.uniform(0.35, 0.7),
     });
   }
 }
@@ -102,7 +106,7 @@ export function rasteriseLashes(strokes: readonly LashStroke[], width: number, h
   const cov = new Float32Array(width * height);
   for (const st of strokes) {
     const len = Math.hypot(st.x1 - st.x0, st.y1 - st.y0) + Math.hypot(st.x2 - st.x1, st.y2 - st.y1);
-    const steps = Math.max(2, Math.ceil(len / 0.4));
+    const steps = Math.max(2, Math.ceil(len / 0.5));
     for (let k = 0; k <= steps; k++) {
       const t = k / steps;
       const u = 1 - t;
@@ -116,7 +120,7 @@ export function rasteriseLashes(strokes: readonly LashStroke[], width: number, h
       const yb = Math.min(height - 1, Math.ceil(py + r + 1));
       for (let y = ya; y <= yb; y++) {
         for (let x = xa; x <= xb; x++) {
-          const d = Math.hypot(x - px, y - py);
+          const d = Math.sqrt((x - px) * (x - px) + (y - py) * (y - py));
           let c = r + 0.5 - d;
           if (c <= 0) continue;
           c = (c > 1 ? 1 : c) * a;

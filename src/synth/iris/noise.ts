@@ -10,19 +10,21 @@ function boxRadius(sigma: number): number {
   return Math.max(0, Math.round((Math.sqrt(4 * sigma * sigma + 1) - 1) / 2));
 }
 
-/** One running-sum box filter over a strided line; wraps or replicates the ends. */
-function boxLine(src: Float32Array, dst: Float32Array, start: number, stride: number, n: number, r: number, wrap: boolean): void {
-  const at = (k: number): number => {
-    if (wrap) k = ((k % n) + n) % n;
-    else k = k < 0 ? 0 : k >= n ? n - 1 : k;
-    return src[start + k * stride]!;
-  };
+/**
+ * One running-sum box filter over a strided line; wraps or replicates the ends. `pad` is scratch
+ * space of at least n + 2r + 1 values.
+ */
+function boxLine(src: Float32Array, dst: Float32Array, start: number, stride: number, n: number, r: number, wrap: boolean, pad: Float32Array): void {
+  for (let k = -r; k <= n + r; k++) {
+    const kk = wrap ? (((k % n) + n) % n) : k < 0 ? 0 : k >= n ? n - 1 : k;
+    pad[k + r] = src[start + kk * stride]!;
+  }
   const inv = 1 / (2 * r + 1);
   let sum = 0;
-  for (let k = -r; k <= r; k++) sum += at(k);
+  for (let k = 0; k <= 2 * r; k++) sum += pad[k]!;
   for (let k = 0; k < n; k++) {
     dst[start + k * stride] = sum * inv;
-    sum += at(k + r + 1) - at(k - r);
+    sum += pad[k + 2 * r + 1]! - pad[k]!;
   }
 }
 
@@ -34,13 +36,14 @@ export function smoothGrid(grid: Float32Array, rows: number, cols: number, sigma
   const tmp = new Float32Array(grid.length);
   const rc = boxRadius(sigmaCols);
   const rr = boxRadius(sigmaRows);
+  const pad = new Float32Array(Math.max(rows + 2 * rr, cols + 2 * rc) + 2);
   for (let pass = 0; pass < 3; pass++) {
     if (rc > 0) {
-      for (let i = 0; i < rows; i++) boxLine(grid, tmp, i * cols, 1, cols, rc, wrapCols);
+      for (let i = 0; i < rows; i++) boxLine(grid, tmp, i * cols, 1, cols, rc, wrapCols, pad);
       grid.set(tmp);
     }
     if (rr > 0) {
-      for (let j = 0; j < cols; j++) boxLine(grid, tmp, j, cols, rows, rr, false);
+      for (let j = 0; j < cols; j++) boxLine(grid, tmp, j, cols, rows, rr, false, pad);
       grid.set(tmp);
     }
   }
@@ -63,8 +66,7 @@ export function standardise(grid: Float32Array): Float32Array {
  * variance: radially stretched fields give fibres, round ones give blobs.
  */
 export function filteredNoise(rng: Rng, rows: number, cols: number, sigmaRows: number, sigmaCols: number, wrapCols = true): Float32Array {
-  const grid = new Float32Array(rows * cols);
-  for (let i = 0; i < grid.length; i++) grid[i] = rng.next() - 0.5;
+  const grid = fillUniform(rng, new Float32Array(rows * cols), -0.5, 0.5);
   smoothGrid(grid, rows, cols, sigmaRows, sigmaCols, wrapCols);
   return standardise(grid);
 }
@@ -74,6 +76,9 @@ export class ValueNoise {
   private readonly lattice: Float32Array;
   private readonly lw: number;
   private readonly inv: number;
+  private readonly colIndex: Int32Array;
+  private readonly colWeight: Float32Array;
+  private readonly rowVals: Float32Array;
 
   constructor(rng: Rng, width: number, height: number, cell: number) {
     this.lw = Math.ceil(width / cell) + 2;
@@ -81,23 +86,37 @@ export class ValueNoise {
     this.inv = 1 / cell;
     this.lattice = new Float32Array(this.lw * lh);
     for (let i = 0; i < this.lattice.length; i++) this.lattice[i] = rng.next() * 2 - 1;
+    this.rowVals = new Float32Array(this.lw);
+    this.colIndex = new Int32Array(width);
+    this.colWeight = new Float32Array(width);
+    for (let x = 0; x < width; x++) {
+      const fx = x * this.inv;
+      const ix = Math.floor(fx);
+      const t = fx - ix;
+      this.colIndex[x] = ix;
+      this.colWeight[x] = t * t * (3 - 2 * t);
+    }
   }
 
-  /** Noise in [-1, 1] at image point (x, y), for x, y >= 0. */
-  at(x: number, y: number): number {
-    const fx = x * this.inv;
+  /** Adds `amp` times the noise (in [-1, 1]) along image row y to out[0..width). */
+  addRow(y: number, out: Float32Array, amp: number): void {
     const fy = y * this.inv;
-    const ix = Math.floor(fx);
     const iy = Math.floor(fy);
-    let tx = fx - ix;
     let ty = fy - iy;
-    tx = tx * tx * (3 - 2 * tx);
     ty = ty * ty * (3 - 2 * ty);
-    const k = iy * this.lw + ix;
     const l = this.lattice;
-    const top = l[k]! + (l[k + 1]! - l[k]!) * tx;
-    const bottom = l[k + this.lw]! + (l[k + this.lw + 1]! - l[k + this.lw]!) * tx;
-    return top + (bottom - top) * ty;
+    const r0 = iy * this.lw;
+    const r1 = r0 + this.lw;
+    // Interpolate the two lattice rows once, then only along x per pixel.
+    const rowVals = this.rowVals;
+    for (let i = 0; i < this.lw; i++) rowVals[i] = amp * (l[r0 + i]! + (l[r1 + i]! - l[r0 + i]!) * ty);
+    const colIndex = this.colIndex;
+    const colWeight = this.colWeight;
+    for (let x = 0; x < out.length; x++) {
+      const ix = colIndex[x]!;
+      const a = rowVals[ix]!;
+      out[x]! += a + (rowVals[ix + 1]! - a) * colWeight[x]!;
+    }
   }
 }
 
@@ -114,16 +133,51 @@ function normals(): Float32Array {
   return table;
 }
 
-/** Fills `out` with approximately standard normal deviates (two per 32-bit draw; fast). */
+/**
+ * Fills `out` with uniforms in [lo, hi) from a xorshift32 stream seeded by `rng`. Drawing each
+ * value from Rng itself is far slower, which matters for whole grids and images.
+ */
+export function fillUniform(rng: Rng, out: Float32Array, lo = 0, hi = 1): Float32Array {
+  let s = rng.uint32() | 1;
+  const scale = (hi - lo) / 4294967296;
+  for (let i = 0; i < out.length; i++) {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    out[i] = lo + (s >>> 0) * scale;
+  }
+  return out;
+}
+
+/** Fills `out` with approximately standard normal deviates (table lookups from a xorshift32 stream). */
 export function fillNormal(rng: Rng, out: Float32Array): Float32Array {
   const table = normals();
   const mask = (1 << NORMAL_TABLE_BITS) - 1;
+  let s = rng.uint32() | 1;
   for (let i = 0; i < out.length; i += 2) {
-    const u = rng.uint32();
-    out[i] = table[u & mask]!;
-    if (i + 1 < out.length) out[i + 1] = table[u >>> NORMAL_TABLE_BITS]!;
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    out[i] = table[s & mask]!;
+    if (i + 1 < out.length) out[i + 1] = table[s >>> NORMAL_TABLE_BITS]!;
   }
   return out;
+}
+
+/** A cheap bell: (1 - t^2)^2 for |t| < 1, else 0 (about exp(-2 t^2) near the centre). */
+export function bump(t: number): number {
+  if (t <= -1 || t >= 1) return 0;
+  const u = 1 - t * t;
+  return u * u;
+}
+
+/** A cheap exponential decay for t >= 0: (1 - t/4)^4, about exp(-t), reaching 0 at t = 4. */
+export function decay(t: number): number {
+  if (t >= 4) return 0;
+  if (t <= 0) return 1;
+  const u = 1 - t / 4;
+  const u2 = u * u;
+  return u2 * u2;
 }
 
 /** Hermite smoothstep of x between edges e0 < e1. */

@@ -6,10 +6,10 @@
 import type { Rng } from '../../lib/rng.js';
 import type { GrayImage } from '../../lib/image.js';
 import type { CaptureParams } from './capture.js';
-import { gaussianBlur, motionBlur, sensorNoise } from './filters.js';
+import { gaussianBlur, motionBlur, sensorStage } from './filters.js';
 import { irisRayLength, parabolaY } from './geometry.js';
 import { rasteriseLashes } from './lashes.js';
-import { smoothstep, ValueNoise } from './noise.js';
+import { bump, decay, smoothstep, ValueNoise } from './noise.js';
 import { sampleTexture, type IrisTexture } from './texture.js';
 
 /** Lash coverage above which a pixel no longer counts as valid iris. */
@@ -41,30 +41,30 @@ export function renderScene(p: CaptureParams, tex: IrisTexture, rng: Rng): Rende
   const fine = new ValueNoise(rng.fork('skin-fine'), W, H, 0.12 * ri);
   const eyeMid = (p.corners[0] + p.corners[1]) / 2;
   const eyeHalf = Math.max(ri, (p.corners[1] - p.corners[0]) / 2);
-  const limbusW = 0.045 * ri + 0.6;
+  const limbusW = 0.035 * ri + 0.6;
   const pupilW = 0.6 + 0.004 * ri;
   const marginW = 0.035 * ri;
-  const creaseW = 0.05 * ri;
-  const shadowW = 0.1 * ri;
+  const invCreaseW = 1 / (0.1 * ri);
+  const shadowW = 0.15 * ri;
   const cols = tex.cols;
   const colScale = cols / (2 * Math.PI);
   let validPixels = 0;
 
+  const skinRow = new Float32Array(W);
   for (let y = 0; y < H; y++) {
+    skinRow.fill(p.skin);
+    coarse.addRow(y, skinRow, 10);
+    fine.addRow(y, skinRow, 4);
     for (let x = 0; x < W; x++) {
       const idx = y * W + x;
       const dU = y - upper[x]!;
       const dL = lower[x]! - y;
 
       // Skin, with the lid crease above the upper lid and the lid margins next to the opening.
-      let skin = p.skin + 10 * coarse.at(x, y) + 4 * fine.at(x, y);
-      const dc = (dU + p.creaseOffset) / creaseW;
-      skin -= 22 * Math.exp(-dc * dc);
-      if (dU < 0) skin += (p.lashLevel + 30 - skin) * 0.8 * Math.exp(dU / marginW);
-      if (dL < 0) {
-        const wet = dL + 1.2;
-        skin += 35 * Math.exp(-wet * wet) - 25 * Math.exp(dL / (1.5 * marginW));
-      }
+      let skin = skinRow[x]!;
+      skin -= 22 * bump((dU + p.creaseOffset) * invCreaseW);
+      if (dU < 0) skin += (p.lashLevel + 30 - skin) * 0.8 * decay(-dU / marginW);
+      if (dL < 0) skin += 35 * bump((dL + 1.2) / 2) - 25 * decay(-dL / (1.5 * marginW));
 
       const open = Math.min(dU, dL) + 0.5;
       let value = skin;
@@ -85,10 +85,10 @@ export function renderScene(p: CaptureParams, tex: IrisTexture, rng: Rng): Rende
           let inner: number;
           if (rho > -0.05) {
             const r = rho < 0 ? 0 : rho > 1 ? 1 : rho;
-            const rt = r + p.deform * Math.sin(Math.PI * r);
+            const rt = r + p.deform * 4 * r * (1 - r);
             const col = (Math.atan2(dyp, dxp) - p.rotationRad) * colScale;
             inner =
-              p.irisMean + p.irisContrast * sampleTexture(tex, rt, col) - p.limbalDark * smoothstep(0.7, 1.05, r) - 6 * Math.exp(-r / 0.03);
+              p.irisMean + p.irisContrast * sampleTexture(tex, rt, col) - p.limbalDark * smoothstep(0.7, 1.05, r) - 6 * decay(r / 0.03);
           } else inner = p.pupilLevel;
           if (dp < pupil.r + pupilW) {
             const a = 1 - smoothstep(pupil.r - pupilW, pupil.r + pupilW, dp);
@@ -98,7 +98,7 @@ export function renderScene(p: CaptureParams, tex: IrisTexture, rng: Rng): Rende
           eye += (inner - eye) * a;
           if (di < ri && dp > pupil.r && dU > 0 && dL > 0) mask[idx] = 255;
         }
-        if (dU > 0) eye *= 1 - p.lidShadow * Math.exp(-dU / shadowW);
+        if (dU > 0) eye *= 1 - p.lidShadow * decay(dU / shadowW);
         value = open >= 1 ? eye : skin + (eye - skin) * open;
       }
       img[idx] = value;
@@ -120,7 +120,7 @@ export function renderScene(p: CaptureParams, tex: IrisTexture, rng: Rng): Rende
     const reach = s.r + 2;
     for (let y = Math.max(0, Math.floor(s.y - reach)); y <= Math.min(H - 1, Math.ceil(s.y + reach)); y++) {
       for (let x = Math.max(0, Math.floor(s.x - reach)); x <= Math.min(W - 1, Math.ceil(s.x + reach)); x++) {
-        const d = Math.hypot(x - s.x, y - s.y);
+        const d = Math.sqrt((x - s.x) * (x - s.x) + (y - s.y) * (y - s.y));
         const idx = y * W + x;
         const a = 1 - smoothstep(0.6 * s.r, s.r + 1, d);
         if (a > 0) img[idx] = img[idx]! + (s.peak - img[idx]!) * a;
@@ -131,20 +131,8 @@ export function renderScene(p: CaptureParams, tex: IrisTexture, rng: Rng): Rende
 
   for (let i = 0; i < mask.length; i++) if (mask[i]) validPixels++;
 
-  // Vignetting and exposure.
-  const hx = W / 2;
-  const hy = H / 2;
-  const norm = 1 / (hx * hx + hy * hy);
-  for (let y = 0; y < H; y++) {
-    for (let x = 0; x < W; x++) {
-      const r2 = ((x - hx) * (x - hx) + (y - hy) * (y - hy)) * norm;
-      const idx = y * W + x;
-      img[idx] = img[idx]! * (1 - p.vignette * r2) * p.gain + p.offset;
-    }
-  }
-
   gaussianBlur(img, W, H, p.blurSigma);
   const blurred = motionBlur(img, W, H, p.motionLength, p.motionAngle);
-  const data = sensorNoise(blurred, rng.fork('sensor'), p.noiseSigma);
+  const data = sensorStage(blurred, W, H, p, rng.fork('sensor'));
   return { image: { width: W, height: H, data }, mask: { width: W, height: H, data: mask }, validPixels };
 }

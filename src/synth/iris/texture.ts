@@ -117,7 +117,7 @@ function addTrabeculae(out: Float32Array, rng: Rng, collRho: Float32Array, amoun
   const R = TEXTURE_ROWS;
   const C = TEXTURE_COLS;
   const spacing = rng.uniform(0.055, 0.085); // typical cell size in iris radii
-  const reach = 2.2 * spacing;
+  const reach = 1.6 * spacing;
   const f1 = new Float32Array(R * C).fill(1e9);
   const f2 = new Float32Array(R * C).fill(1e9);
   const owner = new Int32Array(R * C).fill(-1);
@@ -142,7 +142,7 @@ function addTrabeculae(out: Float32Array, rng: Rng, collRho: Float32Array, amoun
       for (let o = -dj; o <= dj; o++) {
         const j = (((Math.floor(col) + o) % C) + C) % C;
         const dc = (Math.floor(col) + o - col) / cpr;
-        const d = Math.sqrt(dr * dr + dc * dc);
+        const d = dr * dr + dc * dc; // squared until the end
         const k = i * C + j;
         if (d < f1[k]!) {
           f2[k] = f1[k]!;
@@ -160,9 +160,10 @@ function addTrabeculae(out: Float32Array, rng: Rng, collRho: Float32Array, amoun
       if (owner[k]! < 0) continue;
       const rc = collRho[j]!;
       const zone = 0.2 + 0.9 * smoothstep(rc - 0.03, rc + 0.02, rho) * (1 - smoothstep(rc + 0.2, rc + 0.5, rho));
-      const gap = Math.min(f2[k]! - f1[k]!, reach) / ridgeW;
+      const d1 = Math.sqrt(f1[k]!);
+      const gap = Math.min(Math.sqrt(f2[k]!) - d1, reach) / ridgeW;
       const ridge = Math.exp(-gap * gap);
-      const centre = Math.exp(-((f1[k]! / (0.5 * spacing)) ** 2));
+      const centre = Math.exp(-((d1 / (0.5 * spacing)) ** 2));
       out[k]! += zone * amount * (0.9 * ridge - depth[owner[k]!]! * (0.35 + 0.65 * centre) * (1 - ridge));
     }
   }
