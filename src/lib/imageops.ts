@@ -23,31 +23,60 @@ export function toGray(img: FloatImage): GrayImage {
   return { width: img.width, height: img.height, data: out };
 }
 
-/** Box blur with radius r (window 2r+1), separable, edges clamped. */
+/** Box blur with radius r (window 2r+1), separable, edges clamped; sequential memory access only. */
 export function boxBlur(img: FloatImage, r: number): FloatImage {
   if (r <= 0) return img;
   const { width: w, height: h } = img;
   const tmp = new Float32Array(w * h);
+  boxRows(img.data, tmp, w, h, r);
   const out = new Float32Array(w * h);
+  boxColumns(tmp, out, w, h, r);
+  return { width: w, height: h, data: out };
+}
+
+/** Horizontal running-sum box filter (mean over 2r+1, edges clamped). */
+function boxRows(src: ArrayLike<number>, dst: Float32Array, w: number, h: number, r: number): void {
   const norm = 1 / (2 * r + 1);
   for (let y = 0; y < h; y++) {
     const row = y * w;
     let acc = 0;
-    for (let k = -r; k <= r; k++) acc += img.data[row + clamp(k, 0, w - 1)]!;
+    for (let k = -r; k <= r; k++) acc += src[row + (k < 0 ? 0 : k >= w ? w - 1 : k)]!;
     for (let x = 0; x < w; x++) {
-      tmp[row + x] = acc * norm;
-      acc += img.data[row + Math.min(x + r + 1, w - 1)]! - img.data[row + Math.max(x - r, 0)]!;
+      dst[row + x] = acc * norm;
+      const add = x + r + 1;
+      const sub = x - r;
+      acc += src[row + (add >= w ? w - 1 : add)]! - src[row + (sub < 0 ? 0 : sub)]!;
     }
   }
-  for (let x = 0; x < w; x++) {
-    let acc = 0;
-    for (let k = -r; k <= r; k++) acc += tmp[clamp(k, 0, h - 1) * w + x]!;
-    for (let y = 0; y < h; y++) {
-      out[y * w + x] = acc * norm;
-      acc += tmp[Math.min(y + r + 1, h - 1) * w + x]! - tmp[Math.max(y - r, 0) * w + x]!;
+}
+
+/** Vertical running-sum box filter, accumulating whole rows so memory is read in order. */
+function boxColumns(src: Float32Array, dst: Float32Array, w: number, h: number, r: number): void {
+  const norm = 1 / (2 * r + 1);
+  const acc = new Float64Array(w);
+  for (let k = -r; k <= r; k++) {
+    const row = (k < 0 ? 0 : k >= h ? h - 1 : k) * w;
+    for (let x = 0; x < w; x++) acc[x] += src[row + x]!;
+  }
+  for (let y = 0; y < h; y++) {
+    const out = y * w;
+    const add = (y + r + 1 >= h ? h - 1 : y + r + 1) * w;
+    const sub = (y - r < 0 ? 0 : y - r) * w;
+    for (let x = 0; x < w; x++) {
+      dst[out + x] = acc[x]! * norm;
+      acc[x] += src[add + x]! - src[sub + x]!;
     }
   }
-  return { width: w, height: h, data: out };
+}
+
+/** Square dilation of a binary mask by r pixels (a pixel is set when any pixel within r is). */
+export function dilateMask(mask: Uint8Array, w: number, h: number, r: number): Uint8Array {
+  if (r <= 0) return mask;
+  const blurred = boxBlur({ width: w, height: h, data: Float32Array.from(mask) }, r);
+  const out = new Uint8Array(w * h);
+  const eps = 0.5 / ((2 * r + 1) * (2 * r + 1));
+  for (let i = 0; i < out.length; i++) out[i] = blurred.data[i]! > eps ? 1 : 0;
+  return out;
 }
 
 /** Downsamples by an integer factor, averaging each f x f block. */

@@ -14,8 +14,11 @@ import { countAtOrBelow, sortScores, type SortedScores } from './sorted-scores.j
 import { eerOf, fnmrAtFmrOf, ratesAt, unitWeights, type CumulativeWeights, type EerPoint, type Rates } from './operating-points.js';
 import { percentileInterval, resolveBootstrapOptions, subjectBootstrap, type BootstrapOptions } from './bootstrap.js';
 
+/** The decision rule every rate in this module uses, quoted in reports. */
 export const DECISION_RULE = 'match if distance <= threshold';
+/** FMR ceilings reported by default (1%, 0.1%, 0.01%). */
 export const DEFAULT_FMR_TARGETS: readonly number[] = [0.01, 0.001, 0.0001];
+/** Fixed thresholds at which FMR and FNMR are reported by default. */
 export const DEFAULT_THRESHOLDS: readonly number[] = [0.32, 0.345];
 
 /** Accepts raw pair scores or already-sorted ones (sorting is the only O(n log n) step; reuse it). */
@@ -30,7 +33,7 @@ export function fmrFnmrAt(scores: ScoresInput, threshold: number): Rates {
   const s = sorted(scores);
   return {
     fmr: countAtOrBelow(s.impostor, threshold) / s.impostor.length,
-    fnmr: 1 - countAtOrBelow(s.genuine, threshold) / s.genuine.length,
+    fnmr: (s.genuine.length - countAtOrBelow(s.genuine, threshold)) / s.genuine.length,
   };
 }
 

@@ -55,6 +55,7 @@ export interface BootstrapReplicates {
   fnmrAtThreshold: Float64Array[];
 }
 
+/** 1000 replicates, seed 1, 95% intervals. */
 export const DEFAULT_BOOTSTRAP: Required<BootstrapOptions> = { replicates: 1000, seed: 1, confidence: 0.95 };
 
 /** Checks bootstrap options, throwing CONFIG_INVALID on nonsense. */

@@ -55,11 +55,6 @@ export interface Rates {
   fnmr: number;
 }
 
-/** Total genuine and impostor weight. */
-export function totals(w: CumulativeWeights): { genuine: number; impostor: number } {
-  return { genuine: w.genuine[w.genuine.length - 1]!, impostor: w.impostor[w.impostor.length - 1]! };
-}
-
 /**
  * Rates when `genuineAccepted` genuine and `impostorAccepted` impostor pairs (counted from the
  * smallest distance) are accepted as matches.

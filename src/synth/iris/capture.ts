@@ -4,8 +4,8 @@
  * exposure, noise) as plain parameters for the renderer.
  */
 import type { Rng } from '../../lib/rng.js';
-import type { EyeModel } from './eye.js';
-import { lidCorners, rotateLid, type Circle, type Parabola } from './geometry.js';
+import type { EyeTraits } from './eye.js';
+import { lidCorners, parabolaY, rotateLid, type Circle, type Parabola } from './geometry.js';
 import { sampleLashes, type LashStroke } from './lashes.js';
 import { clamp } from './noise.js';
 
@@ -44,10 +44,20 @@ export interface CaptureParams {
   rotationRad: number;
   /** Radial stroma shift at mid-rho caused by dilation away from the eye's rest state. */
   deform: number;
+  /**
+   * Small elastic wobble of the stroma for this capture, sampled at WARP_BINS angles: a radial
+   * shift (in rho, scaled by 4 rho (1 - rho)) and an angular shift (in texture columns).
+   */
+  warpRho: Float32Array;
+  warpCol: Float32Array;
   upperLid: Parabola;
   lowerLid: Parabola;
+  /** x of the eye corners, nasal and temporal in image order (left first). */
   corners: [number, number];
+  /** The caruncle: a darker fleshy patch in the nasal corner of the opening. */
+  caruncle: { x: number; y: number; rx: number; ry: number };
   creaseOffset: number;
+  lowerCreaseOffset: number;
   lashes: LashStroke[];
   spots: Spot[];
   skin: number;
@@ -59,6 +69,9 @@ export interface CaptureParams {
   lashLevel: number;
   lidShadow: number;
   vignette: number;
+  /** Linear illumination gradient across the frame (fractional change at the right / bottom edge). */
+  lightX: number;
+  lightY: number;
   gain: number;
   offset: number;
   blurSigma: number;
@@ -109,8 +122,33 @@ function sampleSpots(rng: Rng, cfg: CaptureConfig, pupil: Circle, iris: Circle, 
   return spots;
 }
 
+/** Angular resolution of the per-capture stroma warp. */
+export const WARP_BINS = 64;
+
+/** A smooth periodic random wobble: a few low harmonics, tabulated over one turn. */
+function sampleWarp(rng: Rng): { warpRho: Float32Array; warpCol: Float32Array } {
+  const table = (amp: number): Float32Array => {
+    const out = new Float32Array(WARP_BINS);
+    for (let k = 1; k <= 4; k++) {
+      const a = (amp * rng.normal(0, 1)) / k;
+      const ph = rng.uniform(0, 2 * Math.PI);
+      for (let i = 0; i < WARP_BINS; i++) out[i]! += a * Math.cos((2 * Math.PI * k * i) / WARP_BINS + ph);
+    }
+    return out;
+  };
+  return { warpRho: table(0.012), warpCol: table(2) };
+}
+
+/** The caruncle sits just inside the nasal corner, between the lids. */
+function caruncleAt(corners: [number, number], upper: Parabola, lower: Parabola, temporal: 1 | -1, ri: number): CaptureParams['caruncle'] {
+  const nasal = temporal > 0 ? corners[0] : corners[1];
+  const x = nasal + temporal * 0.22 * ri;
+  const y = (parabolaY(upper, x) + parabolaY(lower, x)) / 2;
+  return { x, y, rx: 0.3 * ri, ry: 0.2 * ri };
+}
+
 /** Draws one capture of `eye`. The same eye, config and random stream give the same capture. */
-export function sampleCapture(eye: EyeModel, cfg: CaptureConfig, rng: Rng): CaptureParams {
+export function sampleCapture(eye: EyeTraits, cfg: CaptureConfig, rng: Rng): CaptureParams {
   const { width: W, height: H } = cfg;
   const difficulty: Difficulty = rng.chance(cfg.hardFraction) ? rng.pick(HARD_KINDS) : 'normal';
   const px = baseIrisRadius(W, H) / 100; // pixel scale: 1 at an iris radius of 100 px
@@ -146,8 +184,8 @@ export function sampleCapture(eye: EyeModel, cfg: CaptureConfig, rng: Rng): Capt
   const upperOpen = difficulty === 'occluded' ? rng.uniform(0.28, 0.42) : clamp(eye.upperOpen + rng.normal(0, 0.08), 0.45, 1.15);
   const lowerOpen = clamp(eye.lowerOpen + rng.normal(0, 0.05), 0.7, 1.25);
   const skew = eye.temporal * eye.lidSkew * ri;
-  const upperLid = rotateLid((eye.upperCurv * rng.uniform(0.93, 1.07)) / ri, -upperOpen * ri, skew, cx, cy, rotationRad);
-  const lowerLid = rotateLid((-eye.lowerCurv * rng.uniform(0.93, 1.07)) / ri, lowerOpen * ri, 0.5 * skew, cx, cy, rotationRad);
+  const upperLid = rotateLid((eye.upperCurv * rng.uniform(0.93, 1.07)) / ri, -upperOpen * ri, skew, cx, cy, rotationRad, 1.8 * ri);
+  const lowerLid = rotateLid((-eye.lowerCurv * rng.uniform(0.93, 1.07)) / ri, lowerOpen * ri, 0.5 * skew, cx, cy, rotationRad, 1.8 * ri);
   const corners = lidCorners(upperLid, lowerLid) ?? [cx - 3 * ri, cx + 3 * ri];
 
   const lashes = sampleLashes(rng.fork('lashes'), upperLid, lowerLid, corners[0], corners[1], {
@@ -170,10 +208,13 @@ export function sampleCapture(eye: EyeModel, cfg: CaptureConfig, rng: Rng): Capt
     iris,
     rotationRad,
     deform: eye.deform * (ratio - restRatio),
+    ...sampleWarp(rng.fork('warp')),
     upperLid,
     lowerLid,
     corners,
+    caruncle: caruncleAt(corners, upperLid, lowerLid, eye.temporal, ri),
     creaseOffset: eye.creaseHeight * ri * rng.uniform(0.9, 1.1),
+    lowerCreaseOffset: ri * rng.uniform(0.3, 0.45),
     lashes,
     spots,
     skin: eye.skinLevel + rng.normal(0, 4),
@@ -185,6 +226,8 @@ export function sampleCapture(eye: EyeModel, cfg: CaptureConfig, rng: Rng): Capt
     lashLevel: eye.lashLevel,
     lidShadow: rng.uniform(0.05, 0.18),
     vignette: rng.uniform(0.04, 0.18),
+    lightX: rng.normal(0, 0.04),
+    lightY: rng.normal(0, 0.04),
     gain: dim ? rng.uniform(0.5, 0.62) : rng.uniform(0.9, 1.1),
     offset: rng.normal(0, 4),
     blurSigma: px * (difficulty === 'defocus' ? rng.uniform(2.0, 3.0) : 0.25 + Math.abs(rng.normal(0, 0.3))),

@@ -9,10 +9,9 @@ import { buildIrisTexture, type IrisTexture } from './texture.js';
 export type EyeSide = 'L' | 'R';
 
 /** Stable traits of one eye. Lengths are in iris radii, intensities in 8-bit grey levels. */
-export interface EyeModel {
+export interface EyeTraits {
   readonly subject: number;
   readonly eye: EyeSide;
-  readonly texture: IrisTexture;
   /** Multiplies the frame's base iris radius. */
   readonly irisScale: number;
   /** Anatomical pupil decentration (nasal-ish), in iris radii. */
@@ -41,6 +40,11 @@ export interface EyeModel {
   readonly temporal: 1 | -1;
 }
 
+/** An eye with its stroma texture (the identity), ready to render. */
+export interface EyeModel extends EyeTraits {
+  readonly texture: IrisTexture;
+}
+
 /** Seed label of a subject's shared traits. */
 function subjectLabel(seed: number, subject: number): string {
   return `irisk/iris/${seed}/${subject}`;
@@ -51,14 +55,14 @@ export function eyeLabel(seed: number, subject: number, eye: EyeSide): string {
   return `${subjectLabel(seed, subject)}/${eye}`;
 }
 
-/** Builds an eye deterministically from (seed, subject, side), independent of anything else. */
-export function buildEyeModel(seed: number, subject: number, eye: EyeSide): EyeModel {
+/** An eye's traits without its texture (cheap), deterministic from (seed, subject, side). */
+export function eyeTraits(seed: number, subject: number, eye: EyeSide): EyeTraits {
   const s = new Rng(subjectLabel(seed, subject));
   const shared = {
     irisMean: s.uniform(125, 175),
     irisContrast: s.uniform(10, 16),
-    scleraLevel: s.uniform(195, 240),
-    skinLevel: s.uniform(200, 245),
+    scleraLevel: s.uniform(205, 245),
+    skinLevel: s.uniform(205, 250),
     lashDensity: s.uniform(0.6, 1.4),
     lashDown: s.uniform(0.08, 0.3),
     upperOpen: s.uniform(0.6, 0.95),
@@ -73,7 +77,6 @@ export function buildEyeModel(seed: number, subject: number, eye: EyeSide): EyeM
   return {
     subject,
     eye,
-    texture: buildIrisTexture(e.fork('texture')),
     irisScale: shared.irisScale * e.uniform(0.98, 1.02),
     pupilOffset: { x: -temporal * e.uniform(0, 0.05), y: e.uniform(-0.02, 0.03) },
     pupilTendency: Math.min(1, Math.max(0, shared.pupilTendency + e.normal(0, 0.05))),
@@ -83,7 +86,7 @@ export function buildEyeModel(seed: number, subject: number, eye: EyeSide): EyeM
     limbalDark: e.uniform(0, 15),
     scleraLevel: shared.scleraLevel,
     skinLevel: shared.skinLevel,
-    pupilLevel: e.uniform(25, 50),
+    pupilLevel: e.uniform(30, 55),
     lashLevel: e.uniform(20, 50),
     lashDensity: shared.lashDensity,
     lashDown: shared.lashDown,
@@ -96,4 +99,10 @@ export function buildEyeModel(seed: number, subject: number, eye: EyeSide): EyeM
     creaseHeight: e.uniform(0.35, 0.6),
     temporal,
   };
+}
+
+/** Builds an eye with its texture, deterministically from (seed, subject, side). */
+export function buildEyeModel(seed: number, subject: number, eye: EyeSide): EyeModel {
+  const texture = buildIrisTexture(new Rng(`${eyeLabel(seed, subject, eye)}/texture`));
+  return { ...eyeTraits(seed, subject, eye), texture };
 }

@@ -3,7 +3,7 @@
  * sensor stage (vignetting, gain, signal-dependent noise, quantisation to 8 bits).
  */
 import type { Rng } from '../../lib/rng.js';
-import { fillNormal } from './noise.js';
+import { normalTable, scratch } from './noise.js';
 
 /** Separable Gaussian blur in place (edges replicated). No-op for tiny sigma. */
 export function gaussianBlur(img: Float32Array, width: number, height: number, sigma: number): void {
@@ -15,11 +15,26 @@ export function gaussianBlur(img: Float32Array, width: number, height: number, s
   for (let k = 0; k < taps; k++) sum += kernel[k] = Math.exp(-((k - radius) ** 2) / (2 * sigma * sigma));
   for (let k = 0; k < taps; k++) kernel[k]! /= sum;
 
-  // Horizontal pass through a padded copy of each row (three taps unrolled: the common case).
-  const tmp = new Float32Array(img.length);
+  const tmp = scratch('blur', img.length);
+  if (taps === 3) {
+    // The common case (sigma below about 0.7), unrolled, one pass per axis.
+    const a = kernel[0]!;
+    const b = kernel[1]!;
+    for (let y = 0; y < height; y++) {
+      const o = y * width;
+      tmp[o] = (a + b) * img[o]! + a * img[o + 1]!;
+      for (let x = 1; x < width - 1; x++) tmp[o + x] = a * (img[o + x - 1]! + img[o + x + 1]!) + b * img[o + x]!;
+      tmp[o + width - 1] = (a + b) * img[o + width - 1]! + a * img[o + width - 2]!;
+    }
+    for (let y = 0; y < height; y++) {
+      const o = y * width;
+      const up = Math.max(0, y - 1) * width;
+      const down = Math.min(height - 1, y + 1) * width;
+      for (let x = 0; x < width; x++) img[o + x] = a * (tmp[up + x]! + tmp[down + x]!) + b * tmp[o + x]!;
+    }
+    return;
+  }
   const pad = new Float32Array(width + 2 * radius);
-  const k0 = kernel[0]!;
-  const k1 = kernel[1]!;
   for (let y = 0; y < height; y++) {
     const row = y * width;
     for (let x = 0; x < width; x++) pad[x + radius] = img[row + x]!;
@@ -27,14 +42,10 @@ export function gaussianBlur(img: Float32Array, width: number, height: number, s
       pad[k] = img[row]!;
       pad[radius + width + k] = img[row + width - 1]!;
     }
-    if (taps === 3) {
-      for (let x = 0; x < width; x++) tmp[row + x] = k0 * (pad[x]! + pad[x + 2]!) + k1 * pad[x + 1]!;
-    } else {
-      for (let x = 0; x < width; x++) {
-        let acc = 0;
-        for (let k = 0; k < taps; k++) acc += kernel[k]! * pad[x + k]!;
-        tmp[row + x] = acc;
-      }
+    for (let x = 0; x < width; x++) {
+      let acc = 0;
+      for (let k = 0; k < taps; k++) acc += kernel[k]! * pad[x + k]!;
+      tmp[row + x] = acc;
     }
   }
   // Vertical pass row by row, so memory is read in order.
@@ -56,7 +67,7 @@ export function motionBlur(img: Float32Array, width: number, height: number, len
   const taps = Math.ceil(length) + 1;
   const dx = Math.cos(angle);
   const dy = Math.sin(angle);
-  const out = new Float32Array(img.length);
+  const out = scratch('motion', img.length, true);
   const xs0 = new Int32Array(width);
   const xs1 = new Int32Array(width);
   for (let t = 0; t < taps; t++) {
@@ -92,6 +103,9 @@ export function motionBlur(img: Float32Array, width: number, height: number, len
 /** The sensor stage: radial vignetting, gain and offset, then read and shot noise. */
 export interface SensorParams {
   vignette: number;
+  /** Linear illumination gradient (fractional change at the right and bottom edges). */
+  lightX: number;
+  lightY: number;
   gain: number;
   offset: number;
   /** Read noise in grey levels; shot noise grows with brightness on top of it. */
@@ -99,11 +113,14 @@ export interface SensorParams {
 }
 
 /**
- * Applies vignetting (a smooth radial falloff, so applying it after the blur is equivalent),
+ * Applies vignetting and an illumination gradient (smooth, so applying them after the blur is
+ * equivalent),
  * exposure and sensor noise, then rounds and clamps to 8 bits.
  */
 export function sensorStage(img: Float32Array, width: number, height: number, s: SensorParams, rng: Rng): Uint8Array {
-  const noise = fillNormal(rng, new Float32Array(img.length));
+  const table = normalTable();
+  let r = rng.uint32() | 1; // xorshift32 state; each draw gives two 16-bit table indices
+  let spare = -1;
   const out = new Uint8Array(img.length);
   const offset = s.offset + 0.5; // rounding by truncation below
   // Noise standard deviation by (clamped) signal level.
@@ -114,15 +131,26 @@ export function sensorStage(img: Float32Array, width: number, height: number, s:
   const hy = height / 2;
   const norm = s.vignette / (hx * hx + hy * hy);
   const colTerm = new Float32Array(width);
-  for (let x = 0; x < width; x++) colTerm[x] = (x - hx) * (x - hx) * norm;
+  for (let x = 0; x < width; x++) colTerm[x] = (x - hx) * (x - hx) * norm - (s.lightX * (x - hx)) / hx;
   for (let y = 0; y < height; y++) {
-    const rowTerm = (y - hy) * (y - hy) * norm;
+    const rowTerm = (y - hy) * (y - hy) * norm - (s.lightY * (y - hy)) / hy;
     const o = y * width;
     for (let x = 0; x < width; x++) {
       const i = o + x;
       const v = img[i]! * (1 - rowTerm - colTerm[x]!) * s.gain + offset;
       const level = v <= 0 ? 0 : v >= 256 ? 256 : v | 0;
-      const q = v + sdTable[level]! * noise[i]!;
+      let n: number;
+      if (spare >= 0) {
+        n = table[spare]!;
+        spare = -1;
+      } else {
+        r ^= r << 13;
+        r ^= r >>> 17;
+        r ^= r << 5;
+        n = table[r & 0xffff]!;
+        spare = r >>> 16;
+      }
+      const q = v + sdTable[level]! * n;
       out[i] = q < 0 ? 0 : q >= 255 ? 255 : q | 0;
     }
   }

@@ -28,18 +28,46 @@ export function parabolaY(p: Parabola, x: number): number {
 }
 
 /**
- * Places a lid defined in the eye's own frame (v = a*u^2 + v0 around the iris centre (cx, cy),
- * u along the eye's horizontal axis) into an image rotated by `phi` radians. A rotated parabola is
- * not a parabola, so this returns the axis-aligned parabola through the rotated point where the lid
- * is horizontal, with the same curvature: exact at the vertex and close over the visible lid.
+ * Places a lid defined in the eye's own frame (v = a * (u - u0)^2 + v0 around the iris centre
+ * (cx, cy), u along the eye's horizontal axis) into an image rotated by `phi` radians. A rotated
+ * parabola is not a parabola, so this returns the axis-aligned parabola fitted (least squares)
+ * to the rotated lid over u0 +/- halfSpan: within a pixel or so for rotations up to 10 degrees.
  */
-export function rotateLid(a: number, v0: number, u0: number, cx: number, cy: number, phi: number): Parabola {
-  // The point of the unrotated lid whose tangent becomes horizontal after rotating by phi.
-  const u = u0 - Math.tan(phi) / (2 * a);
-  const v = a * (u - u0) * (u - u0) + v0;
+export function rotateLid(a: number, v0: number, u0: number, cx: number, cy: number, phi: number, halfSpan: number): Parabola {
   const c = Math.cos(phi);
   const s = Math.sin(phi);
-  return { a, x0: cx + u * c - v * s, y0: cy + u * s + v * c };
+  if (s === 0) return { a, x0: cx + u0, y0: cy + v0 };
+  // Normal equations of y = A t^2 + B t + C with t = x - cx (centred for conditioning).
+  const m = new Float64Array(9);
+  const r = new Float64Array(3);
+  const n = 41;
+  for (let k = 0; k < n; k++) {
+    const u = u0 + halfSpan * (2 * k / (n - 1) - 1);
+    const v = a * (u - u0) * (u - u0) + v0;
+    const t = u * c - v * s;
+    const y = u * s + v * c;
+    const basis = [t * t, t, 1];
+    for (let i = 0; i < 3; i++) {
+      r[i]! += basis[i]! * y;
+      for (let j = 0; j < 3; j++) m[i * 3 + j]! += basis[i]! * basis[j]!;
+    }
+  }
+  const [A, B, C] = solve3(m, r);
+  return { a: A, x0: cx - B / (2 * A), y0: cy + C - (B * B) / (4 * A) };
+}
+
+/** Solves a 3x3 linear system (row-major matrix) by Cramer's rule. */
+function solve3(m: Float64Array, r: Float64Array): [number, number, number] {
+  const det = (q: ArrayLike<number>): number =>
+    q[0]! * (q[4]! * q[8]! - q[5]! * q[7]!) - q[1]! * (q[3]! * q[8]! - q[5]! * q[6]!) + q[2]! * (q[3]! * q[7]! - q[4]! * q[6]!);
+  const d = det(m);
+  const out: number[] = [];
+  for (let col = 0; col < 3; col++) {
+    const q = Array.from(m);
+    for (let row = 0; row < 3; row++) q[row * 3 + col] = r[row]!;
+    out.push(det(q) / d);
+  }
+  return [out[0]!, out[1]!, out[2]!];
 }
 
 /** The x coordinates where two lids meet (the eye corners), or null when they do not cross. */

@@ -5,6 +5,7 @@
  */
 import type { Rng } from '../../lib/rng.js';
 import { parabolaY, type Parabola } from './geometry.js';
+import { scratch } from './noise.js';
 
 /** One lash as a quadratic Bezier curve from its root (p0) to its tip (p2). */
 export interface LashStroke {
@@ -103,7 +104,7 @@ export function sampleLashes(rng: Rng, upper: Parabola, lower: Parabola, xa: num
  * tapering anti-aliased disc along each curve.
  */
 export function rasteriseLashes(strokes: readonly LashStroke[], width: number, height: number): Float32Array {
-  const cov = new Float32Array(width * height);
+  const cov = scratch('lashes', width * height, true);
   for (const st of strokes) {
     const len = Math.hypot(st.x1 - st.x0, st.y1 - st.y0) + Math.hypot(st.x2 - st.x1, st.y2 - st.y1);
     const steps = Math.max(2, Math.ceil(len / 0.5));

@@ -16,7 +16,7 @@ function boxRadius(sigma: number): number {
  */
 function boxLine(src: Float32Array, dst: Float32Array, start: number, stride: number, n: number, r: number, wrap: boolean, pad: Float32Array): void {
   for (let k = -r; k <= n + r; k++) {
-    const kk = wrap ? (((k % n) + n) % n) : k < 0 ? 0 : k >= n ? n - 1 : k;
+    const kk = k < 0 ? (wrap ? k + n : 0) : k >= n ? (wrap ? k - n : n - 1) : k; // r < n
     pad[k + r] = src[start + kk * stride]!;
   }
   const inv = 1 / (2 * r + 1);
@@ -29,13 +29,37 @@ function boxLine(src: Float32Array, dst: Float32Array, start: number, stride: nu
 }
 
 /**
+ * Box filter across rows (edges replicated) from `src` into `dst`, with whole-row running sums
+ * so that memory is read in order.
+ */
+function boxRows(src: Float32Array, dst: Float32Array, rows: number, cols: number, r: number): void {
+  const inv = 1 / (2 * r + 1);
+  const row = (i: number): number => (i < 0 ? 0 : i >= rows ? rows - 1 : i) * cols;
+  const acc = new Float64Array(cols);
+  for (let k = -r; k <= r; k++) {
+    const o = row(k);
+    for (let j = 0; j < cols; j++) acc[j]! += src[o + j]!;
+  }
+  for (let i = 0; i < rows; i++) {
+    const o = i * cols;
+    const add = row(i + r + 1);
+    const sub = row(i - r);
+    for (let j = 0; j < cols; j++) {
+      const a = acc[j]!;
+      dst[o + j] = a * inv;
+      acc[j] = a + src[add + j]! - src[sub + j]!;
+    }
+  }
+}
+
+/**
  * Smooths a rows x cols grid in place with an approximate Gaussian (three box passes per axis).
  * Columns wrap when `wrapCols` is set (theta in a polar texture); rows replicate their edges.
  */
 export function smoothGrid(grid: Float32Array, rows: number, cols: number, sigmaRows: number, sigmaCols: number, wrapCols: boolean): void {
   const tmp = new Float32Array(grid.length);
-  const rc = boxRadius(sigmaCols);
-  const rr = boxRadius(sigmaRows);
+  const rc = Math.min(cols - 1, boxRadius(sigmaCols));
+  const rr = Math.min(rows - 1, boxRadius(sigmaRows));
   const pad = new Float32Array(Math.max(rows + 2 * rr, cols + 2 * rc) + 2);
   for (let pass = 0; pass < 3; pass++) {
     if (rc > 0) {
@@ -43,7 +67,7 @@ export function smoothGrid(grid: Float32Array, rows: number, cols: number, sigma
       grid.set(tmp);
     }
     if (rr > 0) {
-      for (let j = 0; j < cols; j++) boxLine(grid, tmp, j, cols, rows, rr, false, pad);
+      boxRows(grid, tmp, rows, cols, rr);
       grid.set(tmp);
     }
   }
@@ -121,15 +145,15 @@ export class ValueNoise {
 }
 
 const NORMAL_TABLE_BITS = 16;
-let normalTable: Float32Array | null = null;
+let normalCache: Float32Array | null = null;
 
 /** A fixed table of 65,536 standard normal deviates, indexed by random 16-bit numbers. */
 function normals(): Float32Array {
-  if (normalTable) return normalTable;
+  if (normalCache) return normalCache;
   const rng = new Rng('irisk/iris/normal-table');
   const table = new Float32Array(1 << NORMAL_TABLE_BITS);
   for (let i = 0; i < table.length; i++) table[i] = rng.normal();
-  normalTable = table;
+  normalCache = table;
   return table;
 }
 
@@ -149,19 +173,28 @@ export function fillUniform(rng: Rng, out: Float32Array, lo = 0, hi = 1): Float3
   return out;
 }
 
-/** Fills `out` with approximately standard normal deviates (table lookups from a xorshift32 stream). */
-export function fillNormal(rng: Rng, out: Float32Array): Float32Array {
-  const table = normals();
-  const mask = (1 << NORMAL_TABLE_BITS) - 1;
-  let s = rng.uint32() | 1;
-  for (let i = 0; i < out.length; i += 2) {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    out[i] = table[s & mask]!;
-    if (i + 1 < out.length) out[i + 1] = table[s >>> NORMAL_TABLE_BITS]!;
+/**
+ * A reusable scratch buffer per name: rendering is synchronous, so one buffer per purpose
+ * avoids allocating (and collecting) megabytes per image. Contents are undefined unless `zero`
+ * (a fresh buffer is always zeroed).
+ */
+const scratchPool = new Map<string, Float32Array>();
+const SCRATCH_MAX = 1 << 22;
+export function scratch(name: string, length: number, zero = false): Float32Array {
+  if (length > SCRATCH_MAX) return new Float32Array(length); // do not pin huge buffers
+  let buf = scratchPool.get(name);
+  if (!buf || buf.length !== length) {
+    buf = new Float32Array(length);
+    scratchPool.set(name, buf);
+    return buf;
   }
-  return out;
+  if (zero) buf.fill(0);
+  return buf;
+}
+
+/** The shared table of standard normal deviates, indexed by 16-bit random numbers. */
+export function normalTable(): Float32Array {
+  return normals();
 }
 
 /** A cheap bell: (1 - t^2)^2 for |t| < 1, else 0 (about exp(-2 t^2) near the centre). */

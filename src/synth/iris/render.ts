@@ -5,11 +5,11 @@
  */
 import type { Rng } from '../../lib/rng.js';
 import type { GrayImage } from '../../lib/image.js';
-import type { CaptureParams } from './capture.js';
+import { WARP_BINS, type CaptureParams } from './capture.js';
 import { gaussianBlur, motionBlur, sensorStage } from './filters.js';
 import { irisRayLength, parabolaY } from './geometry.js';
 import { rasteriseLashes } from './lashes.js';
-import { bump, decay, smoothstep, ValueNoise } from './noise.js';
+import { bump, decay, scratch, smoothstep, ValueNoise } from './noise.js';
 import { sampleTexture, type IrisTexture } from './texture.js';
 
 /** Lash coverage above which a pixel no longer counts as valid iris. */
@@ -24,98 +24,119 @@ export interface RenderedCapture {
   validPixels: number;
 }
 
-/** Renders the scene described by `p` with the eye's texture; `rng` drives pixel-level noise. */
-export function renderScene(p: CaptureParams, tex: IrisTexture, rng: Rng): RenderedCapture {
+/** Low-frequency shading as a sum of a few random sinusoids along one axis. */
+function shading(rng: Rng, n: number, period: number, amp: number): Float32Array {
+  const out = new Float32Array(n);
+  for (let k = 0; k < 3; k++) {
+    const f = (2 * Math.PI) / (period * rng.uniform(0.6, 1.6));
+    const ph = rng.uniform(0, 2 * Math.PI);
+    const a = (amp * rng.uniform(0.3, 1)) / (k + 1);
+    for (let i = 0; i < n; i++) out[i]! += a * Math.sin(f * i + ph);
+  }
+  return out;
+}
+
+/**
+ * Draws skin, lids, sclera, iris and pupil into `img` and marks valid iris pixels in `mask`
+ * (inside the iris, outside the pupil, between the lids).
+ */
+function drawEye(p: CaptureParams, tex: IrisTexture, rng: Rng, img: Float32Array, mask: Uint8Array): void {
   const { width: W, height: H, iris, pupil } = p;
   const ri = iris.r;
-  const img = new Float32Array(W * H);
-  const mask = new Uint8Array(W * H);
-
   const upper = new Float32Array(W);
   const lower = new Float32Array(W);
   for (let x = 0; x < W; x++) {
     upper[x] = parabolaY(p.upperLid, x);
     lower[x] = parabolaY(p.lowerLid, x);
   }
-  const coarse = new ValueNoise(rng.fork('skin-coarse'), W, H, 0.7 * ri);
-  const fine = new ValueNoise(rng.fork('skin-fine'), W, H, 0.12 * ri);
+  const rowShade = shading(rng.fork('rows'), H, 4 * ri, 6);
+  const colShade = shading(rng.fork('cols'), W, 4 * ri, 6);
+  const fine = new ValueNoise(rng.fork('skin'), W, H, 0.2 * ri);
   const eyeMid = (p.corners[0] + p.corners[1]) / 2;
-  const eyeHalf = Math.max(ri, (p.corners[1] - p.corners[0]) / 2);
-  const limbusW = 0.035 * ri + 0.6;
+  const invEyeHalf = 1 / Math.max(ri, (p.corners[1] - p.corners[0]) / 2);
+  const limbusW = 0.025 * ri + 0.6;
   const pupilW = 0.6 + 0.004 * ri;
-  const marginW = 0.035 * ri;
+  const invMarginW = 1 / (0.035 * ri);
   const invCreaseW = 1 / (0.1 * ri);
-  const shadowW = 0.15 * ri;
-  const cols = tex.cols;
-  const colScale = cols / (2 * Math.PI);
-  let validPixels = 0;
+  const invShadowW = 1 / (0.15 * ri);
+  const colScale = tex.cols / (2 * Math.PI);
+  const warpScale = WARP_BINS / (2 * Math.PI);
+  const irisReach2 = (ri + limbusW) ** 2;
+  const browStart = 1.1 * ri;
+  const browEnd = 2.4 * ri;
+  const car = p.caruncle;
+
+  // The eye inside the opening: sclera, limbus, textured iris, pupil; marks the mask.
+  const eyeAt = (x: number, y: number, dU: number, dL: number, idx: number): number => {
+    const t = (x - eyeMid) * invEyeHalf;
+    let eye = p.sclera - 20 * t * t;
+    const dxi = x - iris.x;
+    const dyi = y - iris.y;
+    const di2 = dxi * dxi + dyi * dyi;
+    if (di2 < irisReach2) {
+      const di = Math.sqrt(di2);
+      const dxp = x - pupil.x;
+      const dyp = y - pupil.y;
+      const dp = Math.sqrt(dxp * dxp + dyp * dyp) || 1e-6;
+      const ray = irisRayLength(pupil, iris, dxp / dp, dyp / dp);
+      const rho = (dp - pupil.r) / (ray - pupil.r);
+      let inner = p.pupilLevel;
+      if (rho > -0.05) {
+        const r = rho < 0 ? 0 : rho > 1 ? 1 : rho;
+        const theta = Math.atan2(dyp, dxp);
+        const wf = (theta + Math.PI) * warpScale;
+        const wi = Math.floor(wf);
+        const wt = wf - wi;
+        const w0 = wi % WARP_BINS;
+        const w1 = (wi + 1) % WARP_BINS;
+        const bell = 4 * r * (1 - r);
+        const rt = r + bell * (p.deform + p.warpRho[w0]! + (p.warpRho[w1]! - p.warpRho[w0]!) * wt);
+        const col = (theta - p.rotationRad) * colScale + p.warpCol[w0]! + (p.warpCol[w1]! - p.warpCol[w0]!) * wt;
+        inner = p.irisMean + p.irisContrast * sampleTexture(tex, rt, col) - p.limbalDark * smoothstep(0.7, 1.05, r) - 6 * decay(r / 0.03);
+      }
+      if (dp < pupil.r + pupilW) {
+        const a = 1 - smoothstep(pupil.r - pupilW, pupil.r + pupilW, dp);
+        inner += (p.pupilLevel + 6 * (dyp / pupil.r) - inner) * a;
+      }
+      eye += (inner - eye) * (1 - smoothstep(ri - limbusW, ri + limbusW, di));
+      if (di < ri && dp > pupil.r && dU > 0 && dL > 0) mask[idx] = 255;
+    }
+    if (dU > 0) eye *= 1 - p.lidShadow * decay(dU * invShadowW);
+    const cx = (x - car.x) / car.rx;
+    const cy = (y - car.y) / car.ry;
+    const c2 = cx * cx + cy * cy;
+    if (c2 < 1) eye -= 45 * (1 - c2) * (1 - c2);
+    return eye;
+  };
 
   const skinRow = new Float32Array(W);
   for (let y = 0; y < H; y++) {
-    skinRow.fill(p.skin);
-    coarse.addRow(y, skinRow, 10);
-    fine.addRow(y, skinRow, 4);
+    skinRow.set(colShade);
+    fine.addRow(y, skinRow, 3.5);
+    const base = p.skin + rowShade[y]!;
+    const o = y * W;
     for (let x = 0; x < W; x++) {
-      const idx = y * W + x;
       const dU = y - upper[x]!;
       const dL = lower[x]! - y;
-
-      // Skin, with the lid crease above the upper lid and the lid margins next to the opening.
-      let skin = skinRow[x]!;
-      skin -= 22 * bump((dU + p.creaseOffset) * invCreaseW);
-      if (dU < 0) skin += (p.lashLevel + 30 - skin) * 0.8 * decay(-dU / marginW);
-      if (dL < 0) skin += 35 * bump((dL + 1.2) / 2) - 25 * decay(-dL / (1.5 * marginW));
-
-      const open = Math.min(dU, dL) + 0.5;
-      let value = skin;
-      if (open > 0) {
-        const t = (x - eyeMid) / eyeHalf;
-        let eye = p.sclera - 25 * t * t;
-        const dxi = x - iris.x;
-        const dyi = y - iris.y;
-        const di = Math.sqrt(dxi * dxi + dyi * dyi);
-        if (di < ri + limbusW) {
-          const dxp = x - pupil.x;
-          const dyp = y - pupil.y;
-          const dp = Math.sqrt(dxp * dxp + dyp * dyp) || 1e-6;
-          const ux = dxp / dp;
-          const uy = dyp / dp;
-          const ray = irisRayLength(pupil, iris, ux, uy);
-          const rho = (dp - pupil.r) / (ray - pupil.r);
-          let inner: number;
-          if (rho > -0.05) {
-            const r = rho < 0 ? 0 : rho > 1 ? 1 : rho;
-            const rt = r + p.deform * 4 * r * (1 - r);
-            const col = (Math.atan2(dyp, dxp) - p.rotationRad) * colScale;
-            inner =
-              p.irisMean + p.irisContrast * sampleTexture(tex, rt, col) - p.limbalDark * smoothstep(0.7, 1.05, r) - 6 * decay(r / 0.03);
-          } else inner = p.pupilLevel;
-          if (dp < pupil.r + pupilW) {
-            const a = 1 - smoothstep(pupil.r - pupilW, pupil.r + pupilW, dp);
-            inner += (p.pupilLevel + 6 * (dyp / pupil.r) - inner) * a;
-          }
-          const a = 1 - smoothstep(ri - limbusW, ri + limbusW, di);
-          eye += (inner - eye) * a;
-          if (di < ri && dp > pupil.r && dU > 0 && dL > 0) mask[idx] = 255;
-        }
-        if (dU > 0) eye *= 1 - p.lidShadow * decay(dU / shadowW);
-        value = open >= 1 ? eye : skin + (eye - skin) * open;
+      const open = (dU < dL ? dU : dL) + 0.5;
+      if (open >= 1) {
+        img[o + x] = eyeAt(x, y, dU, dL, o + x);
+        continue;
       }
-      img[idx] = value;
+      // Skin: lid creases above and below the opening, the brow's shade higher up, and the lid
+      // margins next to the opening.
+      let skin = base + skinRow[x]! - 22 * bump((dU + p.creaseOffset) * invCreaseW) - 10 * bump((dL + p.lowerCreaseOffset) * invCreaseW);
+      if (dU < -browStart) skin -= 18 * smoothstep(browStart, browEnd, -dU);
+      if (dU < 0) skin += (p.lashLevel + 30 - skin) * 0.8 * decay(-dU * invMarginW);
+      if (dL < 0) skin += 35 * bump((dL + 1.2) / 2) - 25 * decay(-dL * invMarginW * 0.67);
+      img[o + x] = open > 0 ? skin + (eyeAt(x, y, dU, dL, o + x) - skin) * open : skin;
     }
   }
+}
 
-  // Lashes darken what lies behind them and hide it from the mask.
-  const cov = rasteriseLashes(p.lashes, W, H);
-  for (let i = 0; i < img.length; i++) {
-    const c = cov[i]!;
-    if (c > 0) {
-      img[i] = img[i]! + (p.lashLevel - img[i]!) * c;
-      if (c > LASH_MASK_THRESHOLD) mask[i] = 0;
-    }
-  }
-
-  // Specular reflections: saturated cores with a soft edge.
+/** Draws specular spots (saturated cores, soft edges) and removes them from the mask. */
+function drawSpots(p: CaptureParams, img: Float32Array, mask: Uint8Array): void {
+  const { width: W, height: H } = p;
   for (const s of p.spots) {
     const reach = s.r + 2;
     for (let y = Math.max(0, Math.floor(s.y - reach)); y <= Math.min(H - 1, Math.ceil(s.y + reach)); y++) {
@@ -128,9 +149,31 @@ export function renderScene(p: CaptureParams, tex: IrisTexture, rng: Rng): Rende
       }
     }
   }
+}
 
-  for (let i = 0; i < mask.length; i++) if (mask[i]) validPixels++;
+/** Composites lashes over the image (they are in front of everything), masks them, counts valid pixels. */
+function drawLashes(p: CaptureParams, img: Float32Array, mask: Uint8Array): number {
+  const cov = rasteriseLashes(p.lashes, p.width, p.height);
+  let valid = 0;
+  for (let i = 0; i < img.length; i++) {
+    const c = cov[i]!;
+    if (c > 0) {
+      img[i] = img[i]! + (p.lashLevel - img[i]!) * c;
+      if (c > LASH_MASK_THRESHOLD) mask[i] = 0;
+    }
+    if (mask[i]) valid++;
+  }
+  return valid;
+}
 
+/** Renders the scene described by `p` with the eye's texture; `rng` drives pixel-level noise. */
+export function renderScene(p: CaptureParams, tex: IrisTexture, rng: Rng): RenderedCapture {
+  const { width: W, height: H } = p;
+  const img = scratch('image', W * H);
+  const mask = new Uint8Array(W * H);
+  drawEye(p, tex, rng, img, mask);
+  drawSpots(p, img, mask);
+  const validPixels = drawLashes(p, img, mask);
   gaussianBlur(img, W, H, p.blurSigma);
   const blurred = motionBlur(img, W, H, p.motionLength, p.motionAngle);
   const data = sensorStage(blurred, W, H, p, rng.fork('sensor'));

@@ -5,7 +5,7 @@
  * and pigment spots, and every capture of that eye renders by looking it up.
  */
 import type { Rng } from '../../lib/rng.js';
-import { clamp, filteredNoise, smoothstep, standardise } from './noise.js';
+import { bump, clamp, filteredNoise, smoothstep, standardise } from './noise.js';
 
 export const TEXTURE_ROWS = 96;
 export const TEXTURE_COLS = 1024;
@@ -223,7 +223,7 @@ export function buildIrisTexture(rng: Rng): IrisTexture {
       const rc = collRho[j]!;
       const fibreGain = rho < rc ? 1.3 : 1;
       const step = zoneShift * smoothstep(rc - 0.02, rc + 0.02, rho);
-      const ring = 0.9 * Math.exp(-(((rho - rc) / 0.022) ** 2));
+      const ring = 0.9 * bump((rho - rc) / 0.04);
       out[k] =
         outer *
           (wGrain * grain[k]! +

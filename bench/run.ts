@@ -1,0 +1,16 @@
+/**
+ * `npm run bench [-- GROUP...]`: runs benchmark groups, printing one JSON object per line.
+ * Benchmarks are never part of `npm test`.
+ */
+import { benchIris } from './iris.js';
+
+const GROUPS: Record<string, () => Promise<void>> = { iris: benchIris };
+
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((g) => !(g in GROUPS));
+if (unknown.length > 0) {
+  process.stderr.write(`unknown benchmark group(s): ${unknown.join(', ')}; known: ${Object.keys(GROUPS).join(', ')}\n`);
+  process.exitCode = 2;
+} else {
+  for (const g of wanted.length > 0 ? wanted : Object.keys(GROUPS)) await GROUPS[g]!();
+}

@@ -1,0 +1,12 @@
+/**
+ * Evaluation: biometric verification metrics (ISO/IEC 19795-1 vocabulary) with subjects-bootstrap
+ * confidence intervals, DET curves and score distributions, and the plots that show them.
+ */
+export * from './pairs.js';
+export * from './sorted-scores.js';
+export * from './operating-points.js';
+export * from './bootstrap.js';
+export * from './biometric.js';
+export * from './curves.js';
+export * from './plots.js';
+export * from './synthetic-scores.js';
