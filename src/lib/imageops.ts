@@ -69,14 +69,26 @@ function boxColumns(src: Float32Array, dst: Float32Array, w: number, h: number, 
   }
 }
 
-/** Square dilation of a binary mask by r pixels (a pixel is set when any pixel within r is). */
-export function dilateMask(mask: Uint8Array, w: number, h: number, r: number): Uint8Array {
-  if (r <= 0) return mask;
-  const blurred = boxBlur({ width: w, height: h, data: Float32Array.from(mask) }, r);
-  const out = new Uint8Array(w * h);
-  const eps = 0.5 / ((2 * r + 1) * (2 * r + 1));
-  for (let i = 0; i < out.length; i++) out[i] = blurred.data[i]! > eps ? 1 : 0;
+/** Summed-area table with a zero first row and column: (w + 1) x (h + 1). */
+export function integralImage(img: FloatImage): Float64Array {
+  const { width: w, height: h, data } = img;
+  const out = new Float64Array((w + 1) * (h + 1));
+  for (let y = 0; y < h; y++) {
+    let row = 0;
+    const o = (y + 1) * (w + 1);
+    const prev = y * (w + 1);
+    for (let x = 0; x < w; x++) {
+      row += data[y * w + x]!;
+      out[o + x + 1] = out[prev + x + 1]! + row;
+    }
+  }
   return out;
+}
+
+/** Sum over the rectangle [x0, x1) x [y0, y1) from a summed-area table of an image of width w. */
+export function boxSum(integral: Float64Array, w: number, x0: number, y0: number, x1: number, y1: number): number {
+  const s = w + 1;
+  return integral[y1 * s + x1]! - integral[y0 * s + x1]! - integral[y1 * s + x0]! + integral[y0 * s + x0]!;
 }
 
 /** Downsamples by an integer factor, averaging each f x f block. */

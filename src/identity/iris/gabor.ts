@@ -96,6 +96,8 @@ export function encodeIris(norm: NormalizedIris, valid: Uint8Array, params: Enco
     const support = new Float64Array(shape.rows * shape.cols);
     const rowSignal = new Float64Array(cols);
     const rowValid = new Float64Array(cols);
+    const paddedSignal = new Float64Array(cols + 2 * kt.radius);
+    const paddedValid = new Float64Array(cols + 2 * kt.radius);
     for (let r = 0; r < shape.rows; r++) {
       const centre = Math.floor((r + 0.5) * rowStep);
       rowSignal.fill(0);
@@ -113,16 +115,23 @@ export function encodeIris(norm: NormalizedIris, valid: Uint8Array, params: Enco
       }
       let envSum = 0;
       for (let k = 0; k < kt.env.length; k++) envSum += kt.env[k]!;
+      // Circular padding so the angular convolution needs no modulo.
+      const pad = kt.radius;
+      for (let j = 0; j < cols + 2 * pad; j++) {
+        const src = (j - pad + cols) % cols;
+        paddedSignal[j] = rowSignal[src]!;
+        paddedValid[j] = rowValid[src]!;
+      }
       for (let c = 0; c < shape.cols; c++) {
-        const centreCol = Math.floor(c * colStep);
+        const start = Math.floor(c * colStep);
         let re = 0;
         let im = 0;
         let sup = 0;
         for (let k = 0; k < kt.re.length; k++) {
-          const j = (centreCol + k - kt.radius + cols) % cols;
-          re += kt.re[k]! * rowSignal[j]!;
-          im += kt.im[k]! * rowSignal[j]!;
-          sup += kt.env[k]! * rowValid[j]!;
+          const v = paddedSignal[start + k]!;
+          re += kt.re[k]! * v;
+          im += kt.im[k]! * v;
+          sup += kt.env[k]! * paddedValid[start + k]!;
         }
         const cell = r * shape.cols + c;
         magRe[cell] = re;

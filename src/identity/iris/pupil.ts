@@ -114,7 +114,12 @@ function topMaxima(dt: Float32Array, w: number, h: number, count: number, minR: 
       for (let x = 2; x < w - 2; x++) {
         const v = dt[y * w + x]!;
         if (v < bestV || v > maxR) continue;
-        if (out.some((c) => (c.x - x) ** 2 + (c.y - y) ** 2 < (c.r * 1.5) ** 2)) continue;
+        let taken = false;
+        for (let k = 0; k < out.length; k++) {
+          const c = out[k]!;
+          if ((c.x - x) * (c.x - x) + (c.y - y) * (c.y - y) < 2.25 * c.r * c.r) { taken = true; break; }
+        }
+        if (taken) continue;
         bestV = v;
         best = y * w + x;
       }

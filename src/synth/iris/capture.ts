@@ -116,7 +116,7 @@ function sampleSpots(rng: Rng, cfg: CaptureConfig, pupil: Circle, iris: Circle, 
   const glints = rng.int(0, 3);
   for (let k = 0; k < glints; k++) {
     const x = iris.x + rng.uniform(-0.8, 0.8) * ri;
-    const y = lower.a * (x - lower.x0) ** 2 + lower.y0 - rng.uniform(0.5, 2);
+    const y = parabolaY(lower, x) - rng.uniform(0.5, 2);
     spots.push({ x, y, r: rng.uniform(0.008, 0.018) * ri + 0.5, peak: rng.uniform(200, 250) });
   }
   return spots;
@@ -164,7 +164,8 @@ export function sampleCapture(eye: EyeTraits, cfg: CaptureConfig, rng: Rng): Cap
   const slackX = Math.max(0, W / 2 - 1.1 * ri);
   const slackY = Math.max(0, H / 2 - 1.1 * ri);
   const cx = W / 2 + rng.uniform(-1, 1) * Math.min(slackX, 0.1 * W);
-  const cy = H / 2 + rng.uniform(-1, 1) * Math.min(slackY, 0.08 * H);
+  // Eyes sit a little below the middle of the frame, leaving room for the lashes.
+  const cy = H / 2 + clamp(0.1 * ri + rng.uniform(-1, 1) * 0.07 * H, -slackY, slackY);
   const iris: Circle = { x: cx, y: cy, r: ri };
 
   // Gaze: the anatomical offset plus a little per capture, kept well inside the iris.

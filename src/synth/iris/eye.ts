@@ -87,7 +87,7 @@ export function eyeTraits(seed: number, subject: number, eye: EyeSide): EyeTrait
     scleraLevel: shared.scleraLevel,
     skinLevel: shared.skinLevel,
     pupilLevel: e.uniform(30, 55),
-    lashLevel: e.uniform(20, 50),
+    lashLevel: e.uniform(25, 65),
     lashDensity: shared.lashDensity,
     lashDown: shared.lashDown,
     lowerLashDensity: shared.lashDensity * e.uniform(0.2, 0.5),

@@ -74,7 +74,7 @@ function lidLashes(rng: Rng, lid: Parabola, xa: number, xb: number, plan: LashPl
     const side = baseLean + combAmp * (Math.sin(9 * s + comb[0]!) + 0.5 * Math.sin(23 * s + comb[1]!)) + outward * along * 0.5 + rng.normal(0, 0.1);
     const sense = ny < 0 ? 1 : -1;
     [nx, ny] = rotate(nx, ny, side * sense);
-    const length = lengthFactor * ri * (down ? rng.uniform(0.1, 0.34) : upper ? rng.uniform(0.3, 0.65) : rng.uniform(0.08, 0.22));
+    const length = lengthFactor * ri * (down ? rng.uniform(0.1, 0.34) : upper ? rng.uniform(0.22, 0.55) : rng.uniform(0.08, 0.22));
     const [cx, cy] = rotate(nx, ny, Math.sign(side) * sense * rng.uniform(0.2, 0.9));
     const x1 = x + nx * length * 0.55;
     const y1 = y + ny * length * 0.55;
@@ -85,8 +85,8 @@ function lidLashes(rng: Rng, lid: Parabola, xa: number, xb: number, plan: LashPl
       y1,
       x2: x1 + cx * length * 0.5,
       y2: y1 + cy * length * 0.5,
-      width: plan.widthScale * rng.uniform(1.0, 2.2) * (upper ? 1 : 0.7),
-      alpha: upper ? rng.uniform(0.8, 1) : rng.uniform(0.35, 0.7),
+      width: plan.widthScale * rng.uniform(0.8, 1.8) * (upper ? 1 : 0.7),
+      alpha: upper ? rng.uniform(0.65, 0.95) : rng.uniform(0.3, 0.6),
     });
   }
 }

@@ -87,12 +87,56 @@ export function standardise(grid: Float32Array): Float32Array {
 
 /**
  * White noise smoothed with different scales along rows and columns, standardised to unit
- * variance: radially stretched fields give fibres, round ones give blobs.
+ * variance: radially stretched fields give fibres, round ones give blobs. Smooth fields are
+ * made on a coarser grid and interpolated up, which looks the same and costs far less.
  */
 export function filteredNoise(rng: Rng, rows: number, cols: number, sigmaRows: number, sigmaCols: number, wrapCols = true): Float32Array {
-  const grid = fillUniform(rng, new Float32Array(rows * cols), -0.5, 0.5);
-  smoothGrid(grid, rows, cols, sigmaRows, sigmaCols, wrapCols);
-  return standardise(grid);
+  let f = 1;
+  while (f < 4 && Math.min(sigmaRows, sigmaCols) / (2 * f) >= 1.6 && rows % (2 * f) === 0 && cols % (2 * f) === 0) f *= 2;
+  const cr = rows / f;
+  const cc = cols / f;
+  const coarse = fillUniform(rng, new Float32Array(cr * cc), -0.5, 0.5);
+  smoothGrid(coarse, cr, cc, sigmaRows / f, sigmaCols / f, wrapCols);
+  return standardise(f === 1 ? coarse : upsample(coarse, cr, cc, f, wrapCols));
+}
+
+/** Bilinear upsampling of a grid by an integer factor (cell centres aligned; columns may wrap). */
+function upsample(src: Float32Array, rows: number, cols: number, f: number, wrapCols: boolean): Float32Array {
+  const R = rows * f;
+  const C = cols * f;
+  const out = new Float32Array(R * C);
+  const j0s = new Int32Array(C);
+  const j1s = new Int32Array(C);
+  const tjs = new Float32Array(C);
+  for (let j = 0; j < C; j++) {
+    const s = (j + 0.5) / f - 0.5;
+    let j0 = Math.floor(s);
+    const t = s - j0;
+    let j1 = j0 + 1;
+    if (wrapCols) {
+      j0 = (j0 + cols) % cols;
+      j1 = j1 % cols;
+    } else {
+      j0 = Math.max(0, j0);
+      j1 = Math.min(cols - 1, j1);
+    }
+    j0s[j] = j0;
+    j1s[j] = j1;
+    tjs[j] = t;
+  }
+  for (let i = 0; i < R; i++) {
+    const s = Math.min(rows - 1, Math.max(0, (i + 0.5) / f - 0.5));
+    const i0 = Math.min(rows - 2, Math.floor(s));
+    const ti = s - i0;
+    const a = i0 * cols;
+    const b = a + cols;
+    for (let j = 0; j < C; j++) {
+      const top = src[a + j0s[j]!]! + (src[a + j1s[j]!]! - src[a + j0s[j]!]!) * tjs[j]!;
+      const bottom = src[b + j0s[j]!]! + (src[b + j1s[j]!]! - src[b + j0s[j]!]!) * tjs[j]!;
+      out[i * C + j] = top + (bottom - top) * ti;
+    }
+  }
+  return out;
 }
 
 /** Smooth value noise over an image: random values on a coarse lattice, smoothstep-interpolated. */

@@ -125,7 +125,7 @@ function drawEye(p: CaptureParams, tex: IrisTexture, rng: Rng, img: Float32Array
       }
       // Skin: lid creases above and below the opening, the brow's shade higher up, and the lid
       // margins next to the opening.
-      let skin = base + skinRow[x]! - 22 * bump((dU + p.creaseOffset) * invCreaseW) - 10 * bump((dL + p.lowerCreaseOffset) * invCreaseW);
+      let skin = base + skinRow[x]! - 22 * bump((dU + p.creaseOffset) * invCreaseW) - 6 * bump((dL + p.lowerCreaseOffset) * invCreaseW);
       if (dU < -browStart) skin -= 18 * smoothstep(browStart, browEnd, -dU);
       if (dU < 0) skin += (p.lashLevel + 30 - skin) * 0.8 * decay(-dU * invMarginW);
       if (dL < 0) skin += 35 * bump((dL + 1.2) / 2) - 25 * decay(-dL * invMarginW * 0.67);
@@ -138,12 +138,12 @@ function drawEye(p: CaptureParams, tex: IrisTexture, rng: Rng, img: Float32Array
 function drawSpots(p: CaptureParams, img: Float32Array, mask: Uint8Array): void {
   const { width: W, height: H } = p;
   for (const s of p.spots) {
-    const reach = s.r + 2;
+    const reach = 2.5 * s.r + 2; // the saturated core and a faint glow around it
     for (let y = Math.max(0, Math.floor(s.y - reach)); y <= Math.min(H - 1, Math.ceil(s.y + reach)); y++) {
       for (let x = Math.max(0, Math.floor(s.x - reach)); x <= Math.min(W - 1, Math.ceil(s.x + reach)); x++) {
         const d = Math.sqrt((x - s.x) * (x - s.x) + (y - s.y) * (y - s.y));
         const idx = y * W + x;
-        const a = 1 - smoothstep(0.6 * s.r, s.r + 1, d);
+        const a = Math.max(1 - smoothstep(0.6 * s.r, s.r + 1, d), 0.12 * (1 - smoothstep(s.r, 2.5 * s.r + 2, d)));
         if (a > 0) img[idx] = img[idx]! + (s.peak - img[idx]!) * a;
         if (d < s.r + SPOT_MASK_MARGIN) mask[idx] = 0;
       }

@@ -117,7 +117,7 @@ function addTrabeculae(out: Float32Array, rng: Rng, collRho: Float32Array, amoun
   const R = TEXTURE_ROWS;
   const C = TEXTURE_COLS;
   const spacing = rng.uniform(0.055, 0.085); // typical cell size in iris radii
-  const reach = 1.6 * spacing;
+  const reach = 1.2 * spacing; // far enough to find the second-nearest site near cell borders
   const f1 = new Float32Array(R * C).fill(1e9);
   const f2 = new Float32Array(R * C).fill(1e9);
   const owner = new Int32Array(R * C).fill(-1);
