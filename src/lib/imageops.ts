@@ -69,6 +69,34 @@ function boxColumns(src: Float32Array, dst: Float32Array, w: number, h: number, 
   }
 }
 
+/** Grayscale erosion (min, op = -1) or dilation (max, op = 1) with a (2r+1)^2 square, separable. */
+export function morph(img: FloatImage, r: number, op: 1 | -1): FloatImage {
+  const { width: w, height: h } = img;
+  const tmp = new Float32Array(w * h);
+  const out = new Float32Array(w * h);
+  const better = op > 0 ? (a: number, b: number) => (a > b ? a : b) : (a: number, b: number) => (a < b ? a : b);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let v = img.data[y * w + x]!;
+      for (let k = Math.max(0, x - r); k <= Math.min(w - 1, x + r); k++) v = better(v, img.data[y * w + k]!);
+      tmp[y * w + x] = v;
+    }
+  }
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let v = tmp[y * w + x]!;
+      for (let k = Math.max(0, y - r); k <= Math.min(h - 1, y + r); k++) v = better(v, tmp[k * w + x]!);
+      out[y * w + x] = v;
+    }
+  }
+  return { width: w, height: h, data: out };
+}
+
+/** Grayscale opening (erosion then dilation): removes bright features narrower than 2r+1 pixels. */
+export function opening(img: FloatImage, r: number): FloatImage {
+  return morph(morph(img, r, -1), r, 1);
+}
+
 /** Summed-area table with a zero first row and column: (w + 1) x (h + 1). */
 export function integralImage(img: FloatImage): Float64Array {
   const { width: w, height: h, data } = img;

@@ -4,7 +4,7 @@
  * and the candidate with the strongest circular edge wins.
  */
 import { IriskError } from '../../lib/errors.js';
-import { boxBlur, distanceTransform, downsample, histogramQuantile, type FloatImage } from '../../lib/imageops.js';
+import { boxBlur, distanceTransform, downsample, histogramQuantile, opening, type FloatImage } from '../../lib/imageops.js';
 import { angleRange, circularStep, radialEdges } from './edges.js';
 import { fitCircleRobust, type Circle } from './geometry.js';
 
@@ -21,6 +21,8 @@ export interface PupilParams {
   readonly rays: number;
   /** Minimum mean intensity step across the pupil boundary (0-255). */
   readonly minContrast: number;
+  /** Radius (working-scale pixels) of the grayscale opening that erases bright spots. */
+  readonly openingRadius: number;
 }
 
 export const DEFAULT_PUPIL_PARAMS: PupilParams = {
@@ -30,6 +32,7 @@ export const DEFAULT_PUPIL_PARAMS: PupilParams = {
   maxRadiusFraction: 0.3,
   rays: 90,
   minContrast: 12,
+  openingRadius: 3,
 };
 
 /** A located pupil and how sure we are of it. */
@@ -50,7 +53,9 @@ interface Candidate {
 export function locatePupil(img: FloatImage, params: PupilParams = DEFAULT_PUPIL_PARAMS): PupilResult {
   const side = Math.min(img.width, img.height);
   const f = Math.max(1, Math.floor(side / params.workingSide));
-  const small = boxBlur(downsample(img, f), 2);
+  // Opening removes what is left of reflections inside the pupil (a ring of bright spots would
+  // otherwise split the dark blob); then a light blur.
+  const small = boxBlur(opening(downsample(img, f), params.openingRadius), 1);
   const lo = histogramQuantile(small.data, 0.005);
   const mid = histogramQuantile(small.data, 0.5);
   const minR = (params.minRadiusFraction * side) / f;
@@ -90,7 +95,7 @@ function refineCircle(img: FloatImage, start: Candidate, angles: Float64Array, p
   let r = Math.max(start.r, 3);
   let inlierFraction = 0;
   for (let pass = 0; pass < 2; pass++) {
-    const edges = radialEdges(img, cx, cy, Math.max(2, r * 0.6), r * (pass === 0 ? 2.2 : 1.3) + 4, angles);
+    const edges = radialEdges(img, cx, cy, Math.max(2, r * 0.6), r * (pass === 0 ? 1.5 : 1.3) + 4, angles);
     if (edges.xs.length < angles.length * 0.25) return null;
     const fit = fitCircleRobust(edges.xs, edges.ys);
     if (!fit) return null;

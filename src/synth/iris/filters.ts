@@ -3,60 +3,48 @@
  * sensor stage (vignetting, gain, signal-dependent noise, quantisation to 8 bits).
  */
 import type { Rng } from '../../lib/rng.js';
-import { normalTable, scratch } from './noise.js';
+import { normalTable, scratch, smoothGrid } from './noise.js';
 
-/** Separable Gaussian blur in place (edges replicated). No-op for tiny sigma. */
+/**
+ * Separable Gaussian blur in place (edges replicated). Small sigmas use exact 3- or 5-tap
+ * kernels; larger ones three box passes per axis (cost independent of sigma). No-op below 0.2.
+ */
 export function gaussianBlur(img: Float32Array, width: number, height: number, sigma: number): void {
   if (sigma < 0.2) return;
   const radius = Math.max(1, Math.round(2.5 * sigma));
-  const taps = 2 * radius + 1;
-  const kernel = new Float32Array(taps);
-  let sum = 0;
-  for (let k = 0; k < taps; k++) sum += kernel[k] = Math.exp(-((k - radius) ** 2) / (2 * sigma * sigma));
-  for (let k = 0; k < taps; k++) kernel[k]! /= sum;
-
-  const tmp = scratch('blur', img.length);
-  if (taps === 3) {
-    // The common case (sigma below about 0.7), unrolled, one pass per axis.
-    const a = kernel[0]!;
-    const b = kernel[1]!;
-    for (let y = 0; y < height; y++) {
-      const o = y * width;
-      tmp[o] = (a + b) * img[o]! + a * img[o + 1]!;
-      for (let x = 1; x < width - 1; x++) tmp[o + x] = a * (img[o + x - 1]! + img[o + x + 1]!) + b * img[o + x]!;
-      tmp[o + width - 1] = (a + b) * img[o + width - 1]! + a * img[o + width - 2]!;
-    }
-    for (let y = 0; y < height; y++) {
-      const o = y * width;
-      const up = Math.max(0, y - 1) * width;
-      const down = Math.min(height - 1, y + 1) * width;
-      for (let x = 0; x < width; x++) img[o + x] = a * (tmp[up + x]! + tmp[down + x]!) + b * tmp[o + x]!;
-    }
+  if (radius > 2 || width < 5 || height < 5) {
+    smoothGrid(img, height, width, sigma, sigma, false);
     return;
   }
-  const pad = new Float32Array(width + 2 * radius);
+  const w1 = Math.exp(-1 / (2 * sigma * sigma));
+  const w2 = radius === 2 ? Math.exp(-4 / (2 * sigma * sigma)) : 0;
+  const norm = 1 + 2 * w1 + 2 * w2;
+  const c0 = 1 / norm;
+  const c1 = w1 / norm;
+  const c2 = w2 / norm;
+  const tmp = scratch('blur', img.length);
+  const clampX = (x: number): number => (x < 0 ? 0 : x >= width ? width - 1 : x);
   for (let y = 0; y < height; y++) {
-    const row = y * width;
-    for (let x = 0; x < width; x++) pad[x + radius] = img[row + x]!;
-    for (let k = 0; k < radius; k++) {
-      pad[k] = img[row]!;
-      pad[radius + width + k] = img[row + width - 1]!;
-    }
+    const o = y * width;
     for (let x = 0; x < width; x++) {
-      let acc = 0;
-      for (let k = 0; k < taps; k++) acc += kernel[k]! * pad[x + k]!;
-      tmp[row + x] = acc;
+      if (x >= 2 && x < width - 2) {
+        tmp[o + x] = c0 * img[o + x]! + c1 * (img[o + x - 1]! + img[o + x + 1]!) + c2 * (img[o + x - 2]! + img[o + x + 2]!);
+      } else {
+        tmp[o + x] =
+          c0 * img[o + x]! +
+          c1 * (img[o + clampX(x - 1)]! + img[o + clampX(x + 1)]!) +
+          c2 * (img[o + clampX(x - 2)]! + img[o + clampX(x + 2)]!);
+      }
     }
   }
-  // Vertical pass row by row, so memory is read in order.
-  img.fill(0);
   for (let y = 0; y < height; y++) {
-    const out = y * width;
-    for (let k = 0; k < taps; k++) {
-      const yy = Math.min(height - 1, Math.max(0, y + k - radius));
-      const w = kernel[k]!;
-      const src = yy * width;
-      for (let x = 0; x < width; x++) img[out + x]! += w * tmp[src + x]!;
+    const o = y * width;
+    const u1 = Math.max(0, y - 1) * width;
+    const d1 = Math.min(height - 1, y + 1) * width;
+    const u2 = Math.max(0, y - 2) * width;
+    const d2 = Math.min(height - 1, y + 2) * width;
+    for (let x = 0; x < width; x++) {
+      img[o + x] = c0 * tmp[o + x]! + c1 * (tmp[u1 + x]! + tmp[d1 + x]!) + c2 * (tmp[u2 + x]! + tmp[d2 + x]!);
     }
   }
 }

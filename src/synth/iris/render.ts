@@ -36,79 +36,32 @@ function shading(rng: Rng, n: number, period: number, amp: number): Float32Array
   return out;
 }
 
-/**
- * Draws skin, lids, sclera, iris and pupil into `img` and marks valid iris pixels in `mask`
- * (inside the iris, outside the pupil, between the lids).
- */
-function drawEye(p: CaptureParams, tex: IrisTexture, rng: Rng, img: Float32Array, mask: Uint8Array): void {
-  const { width: W, height: H, iris, pupil } = p;
-  const ri = iris.r;
-  const upper = new Float32Array(W);
-  const lower = new Float32Array(W);
-  for (let x = 0; x < W; x++) {
+/** Lid heights per image column. */
+function lidRows(p: CaptureParams): { upper: Float32Array; lower: Float32Array } {
+  const upper = new Float32Array(p.width);
+  const lower = new Float32Array(p.width);
+  for (let x = 0; x < p.width; x++) {
     upper[x] = parabolaY(p.upperLid, x);
     lower[x] = parabolaY(p.lowerLid, x);
   }
+  return { upper, lower };
+}
+
+/**
+ * Draws the skin wherever the eye is not fully open: soft shading, the lid creases above and
+ * below the opening, the brow's shade higher up, and the lid margins next to the opening.
+ */
+function drawSkin(p: CaptureParams, rng: Rng, upper: Float32Array, lower: Float32Array, img: Float32Array): void {
+  const { width: W, height: H } = p;
+  const ri = p.iris.r;
   const rowShade = shading(rng.fork('rows'), H, 4 * ri, 6);
   const colShade = shading(rng.fork('cols'), W, 4 * ri, 6);
   const fine = new ValueNoise(rng.fork('skin'), W, H, 0.2 * ri);
-  const eyeMid = (p.corners[0] + p.corners[1]) / 2;
-  const invEyeHalf = 1 / Math.max(ri, (p.corners[1] - p.corners[0]) / 2);
-  const limbusW = 0.025 * ri + 0.6;
-  const pupilW = 0.6 + 0.004 * ri;
   const invMarginW = 1 / (0.035 * ri);
   const invCreaseW = 1 / (0.1 * ri);
-  const invShadowW = 1 / (0.15 * ri);
-  const colScale = tex.cols / (2 * Math.PI);
-  const warpScale = WARP_BINS / (2 * Math.PI);
-  const irisReach2 = (ri + limbusW) ** 2;
   const browStart = 1.1 * ri;
   const browEnd = 2.4 * ri;
-  const car = p.caruncle;
-
-  // The eye inside the opening: sclera, limbus, textured iris, pupil; marks the mask.
-  const eyeAt = (x: number, y: number, dU: number, dL: number, idx: number): number => {
-    const t = (x - eyeMid) * invEyeHalf;
-    let eye = p.sclera - 20 * t * t;
-    const dxi = x - iris.x;
-    const dyi = y - iris.y;
-    const di2 = dxi * dxi + dyi * dyi;
-    if (di2 < irisReach2) {
-      const di = Math.sqrt(di2);
-      const dxp = x - pupil.x;
-      const dyp = y - pupil.y;
-      const dp = Math.sqrt(dxp * dxp + dyp * dyp) || 1e-6;
-      const ray = irisRayLength(pupil, iris, dxp / dp, dyp / dp);
-      const rho = (dp - pupil.r) / (ray - pupil.r);
-      let inner = p.pupilLevel;
-      if (rho > -0.05) {
-        const r = rho < 0 ? 0 : rho > 1 ? 1 : rho;
-        const theta = Math.atan2(dyp, dxp);
-        const wf = (theta + Math.PI) * warpScale;
-        const wi = Math.floor(wf);
-        const wt = wf - wi;
-        const w0 = wi % WARP_BINS;
-        const w1 = (wi + 1) % WARP_BINS;
-        const bell = 4 * r * (1 - r);
-        const rt = r + bell * (p.deform + p.warpRho[w0]! + (p.warpRho[w1]! - p.warpRho[w0]!) * wt);
-        const col = (theta - p.rotationRad) * colScale + p.warpCol[w0]! + (p.warpCol[w1]! - p.warpCol[w0]!) * wt;
-        inner = p.irisMean + p.irisContrast * sampleTexture(tex, rt, col) - p.limbalDark * smoothstep(0.7, 1.05, r) - 6 * decay(r / 0.03);
-      }
-      if (dp < pupil.r + pupilW) {
-        const a = 1 - smoothstep(pupil.r - pupilW, pupil.r + pupilW, dp);
-        inner += (p.pupilLevel + 6 * (dyp / pupil.r) - inner) * a;
-      }
-      eye += (inner - eye) * (1 - smoothstep(ri - limbusW, ri + limbusW, di));
-      if (di < ri && dp > pupil.r && dU > 0 && dL > 0) mask[idx] = 255;
-    }
-    if (dU > 0) eye *= 1 - p.lidShadow * decay(dU * invShadowW);
-    const cx = (x - car.x) / car.rx;
-    const cy = (y - car.y) / car.ry;
-    const c2 = cx * cx + cy * cy;
-    if (c2 < 1) eye -= 45 * (1 - c2) * (1 - c2);
-    return eye;
-  };
-
+  const margin = p.lashLevel + 30;
   const skinRow = new Float32Array(W);
   for (let y = 0; y < H; y++) {
     skinRow.set(colShade);
@@ -118,18 +71,90 @@ function drawEye(p: CaptureParams, tex: IrisTexture, rng: Rng, img: Float32Array
     for (let x = 0; x < W; x++) {
       const dU = y - upper[x]!;
       const dL = lower[x]! - y;
-      const open = (dU < dL ? dU : dL) + 0.5;
-      if (open >= 1) {
-        img[o + x] = eyeAt(x, y, dU, dL, o + x);
-        continue;
-      }
-      // Skin: lid creases above and below the opening, the brow's shade higher up, and the lid
-      // margins next to the opening.
+      if (dU >= 0.5 && dL >= 0.5) continue; // fully inside the opening
       let skin = base + skinRow[x]! - 22 * bump((dU + p.creaseOffset) * invCreaseW) - 6 * bump((dL + p.lowerCreaseOffset) * invCreaseW);
       if (dU < -browStart) skin -= 18 * smoothstep(browStart, browEnd, -dU);
-      if (dU < 0) skin += (p.lashLevel + 30 - skin) * 0.8 * decay(-dU * invMarginW);
+      if (dU < 0) skin += (margin - skin) * 0.8 * decay(-dU * invMarginW);
       if (dL < 0) skin += 35 * bump((dL + 1.2) / 2) - 25 * decay(-dL * invMarginW * 0.67);
-      img[o + x] = open > 0 ? skin + (eyeAt(x, y, dU, dL, o + x) - skin) * open : skin;
+      img[o + x] = skin;
+    }
+  }
+}
+
+/**
+ * Draws the open eye over the skin: sclera (darker towards the corners, in the upper lid's shadow
+ * and at the caruncle), limbus, the textured iris, the pupil; anti-aliased along the lids. Marks
+ * valid iris pixels in `mask`: inside the iris, outside the pupil, between the lids.
+ */
+function drawOpening(p: CaptureParams, tex: IrisTexture, upper: Float32Array, lower: Float32Array, img: Float32Array, mask: Uint8Array): void {
+  const { width: W, height: H, iris, pupil } = p;
+  const ri = iris.r;
+  const eyeMid = (p.corners[0] + p.corners[1]) / 2;
+  const invEyeHalf = 1 / Math.max(ri, (p.corners[1] - p.corners[0]) / 2);
+  const limbusW = 0.025 * ri + 0.6;
+  const pupilW = 0.6 + 0.004 * ri;
+  const invShadowW = 1 / (0.15 * ri);
+  const colScale = tex.cols / (2 * Math.PI);
+  const warpScale = WARP_BINS / (2 * Math.PI);
+  const irisReach2 = (ri + limbusW) ** 2;
+  const car = p.caruncle;
+  const { warpRho, warpCol } = p;
+
+  // Rows that can be open (every pixel with open >= 1 must be drawn here: the skin skips them).
+  const x0 = 0;
+  const x1 = W - 1;
+  let yTop = H;
+  let yBottom = -1;
+  for (let x = x0; x <= x1; x++) {
+    yTop = Math.min(yTop, upper[x]!);
+    yBottom = Math.max(yBottom, lower[x]!);
+  }
+  for (let y = Math.max(0, Math.floor(yTop)); y <= Math.min(H - 1, Math.ceil(yBottom)); y++) {
+    const o = y * W;
+    for (let x = x0; x <= x1; x++) {
+      const dU = y - upper[x]!;
+      const dL = lower[x]! - y;
+      const open = (dU < dL ? dU : dL) + 0.5;
+      if (open <= 0) continue;
+      const t = (x - eyeMid) * invEyeHalf;
+      let eye = p.sclera - 20 * t * t;
+      const dxi = x - iris.x;
+      const dyi = y - iris.y;
+      const di2 = dxi * dxi + dyi * dyi;
+      if (di2 < irisReach2) {
+        const di = Math.sqrt(di2);
+        const dxp = x - pupil.x;
+        const dyp = y - pupil.y;
+        const dp = Math.sqrt(dxp * dxp + dyp * dyp) || 1e-6;
+        const ray = irisRayLength(pupil, iris, dxp / dp, dyp / dp);
+        const rho = (dp - pupil.r) / (ray - pupil.r);
+        let inner = p.pupilLevel;
+        if (rho > -0.05) {
+          // Texture coordinates: dilation shift and this capture's elastic wobble, then rotation.
+          const r = rho < 0 ? 0 : rho > 1 ? 1 : rho;
+          const theta = Math.atan2(dyp, dxp);
+          const wf = (theta + Math.PI) * warpScale;
+          const wi = Math.floor(wf);
+          const wt = wf - wi;
+          const w0 = wi % WARP_BINS;
+          const w1 = (wi + 1) % WARP_BINS;
+          const rt = r + 4 * r * (1 - r) * (p.deform + warpRho[w0]! + (warpRho[w1]! - warpRho[w0]!) * wt);
+          const col = (theta - p.rotationRad) * colScale + warpCol[w0]! + (warpCol[w1]! - warpCol[w0]!) * wt;
+          inner = p.irisMean + p.irisContrast * sampleTexture(tex, rt, col) - p.limbalDark * smoothstep(0.7, 1.05, r) - 6 * decay(r / 0.03);
+        }
+        if (dp < pupil.r + pupilW) {
+          const a = 1 - smoothstep(pupil.r - pupilW, pupil.r + pupilW, dp);
+          inner += (p.pupilLevel + 6 * (dyp / pupil.r) - inner) * a;
+        }
+        eye += (inner - eye) * (1 - smoothstep(ri - limbusW, ri + limbusW, di));
+        if (di < ri && dp > pupil.r && dU > 0 && dL > 0) mask[o + x] = 255;
+      }
+      if (dU > 0) eye *= 1 - p.lidShadow * decay(dU * invShadowW);
+      const cx = (x - car.x) / car.rx;
+      const cy = (y - car.y) / car.ry;
+      const c2 = cx * cx + cy * cy;
+      if (c2 < 1) eye -= 45 * (1 - c2) * (1 - c2);
+      img[o + x] = open >= 1 ? eye : img[o + x]! + (eye - img[o + x]!) * open;
     }
   }
 }
@@ -171,7 +196,9 @@ export function renderScene(p: CaptureParams, tex: IrisTexture, rng: Rng): Rende
   const { width: W, height: H } = p;
   const img = scratch('image', W * H);
   const mask = new Uint8Array(W * H);
-  drawEye(p, tex, rng, img, mask);
+  const { upper, lower } = lidRows(p);
+  drawSkin(p, rng, upper, lower, img);
+  drawOpening(p, tex, upper, lower, img, mask);
   drawSpots(p, img, mask);
   const validPixels = drawLashes(p, img, mask);
   gaussianBlur(img, W, H, p.blurSigma);
