@@ -27,6 +27,7 @@ export function toGray(img: FloatImage): GrayImage {
 export function boxBlur(img: FloatImage, r: number): FloatImage {
   if (r <= 0) return img;
   const { width: w, height: h } = img;
+  if (r === 1 && w >= 3 && h >= 3) return boxBlur3(img);
   const tmp = new Float32Array(w * h);
   boxRows(img.data, tmp, w, h, r);
   const out = new Float32Array(w * h);
@@ -34,8 +35,28 @@ export function boxBlur(img: FloatImage, r: number): FloatImage {
   return { width: w, height: h, data: out };
 }
 
+/** 3x3 box blur with clamped edges: the common case, written out for speed. */
+function boxBlur3(img: FloatImage): FloatImage {
+  const { width: w, height: h, data: src } = img;
+  const tmp = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) {
+    const row = y * w;
+    tmp[row] = (2 * src[row]! + src[row + 1]!) / 3;
+    for (let x = 1; x < w - 1; x++) tmp[row + x] = (src[row + x - 1]! + src[row + x]! + src[row + x + 1]!) / 3;
+    tmp[row + w - 1] = (src[row + w - 2]! + 2 * src[row + w - 1]!) / 3;
+  }
+  const out = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) {
+    const up = (y > 0 ? y - 1 : 0) * w;
+    const row = y * w;
+    const down = (y < h - 1 ? y + 1 : h - 1) * w;
+    for (let x = 0; x < w; x++) out[row + x] = (tmp[up + x]! + tmp[row + x]! + tmp[down + x]!) / 3;
+  }
+  return { width: w, height: h, data: out };
+}
+
 /** Horizontal running-sum box filter (mean over 2r+1, edges clamped). */
-function boxRows(src: ArrayLike<number>, dst: Float32Array, w: number, h: number, r: number): void {
+function boxRows(src: Float32Array, dst: Float32Array, w: number, h: number, r: number): void {
   const norm = 1 / (2 * r + 1);
   for (let y = 0; y < h; y++) {
     const row = y * w;
@@ -74,20 +95,35 @@ export function morph(img: FloatImage, r: number, op: 1 | -1): FloatImage {
   const { width: w, height: h } = img;
   const tmp = new Float32Array(w * h);
   const out = new Float32Array(w * h);
-  const better = op > 0 ? (a: number, b: number) => (a > b ? a : b) : (a: number, b: number) => (a < b ? a : b);
+  const sign = op > 0 ? 1 : -1;
+  // Work on sign * value so that both operations are a running maximum.
+  const src = img.data;
   for (let y = 0; y < h; y++) {
+    const row = y * w;
     for (let x = 0; x < w; x++) {
-      let v = img.data[y * w + x]!;
-      for (let k = Math.max(0, x - r); k <= Math.min(w - 1, x + r); k++) v = better(v, img.data[y * w + k]!);
-      tmp[y * w + x] = v;
+      const lo = x - r < 0 ? 0 : x - r;
+      const hi = x + r >= w ? w - 1 : x + r;
+      let v = -Infinity;
+      for (let k = lo; k <= hi; k++) {
+        const u = sign * src[row + k]!;
+        if (u > v) v = u;
+      }
+      tmp[row + x] = v;
     }
   }
   for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      let v = tmp[y * w + x]!;
-      for (let k = Math.max(0, y - r); k <= Math.min(h - 1, y + r); k++) v = better(v, tmp[k * w + x]!);
-      out[y * w + x] = v;
+    const lo = y - r < 0 ? 0 : y - r;
+    const hi = y + r >= h ? h - 1 : y + r;
+    const row = y * w;
+    for (let x = 0; x < w; x++) out[row + x] = -Infinity;
+    for (let k = lo; k <= hi; k++) {
+      const krow = k * w;
+      for (let x = 0; x < w; x++) {
+        const u = tmp[krow + x]!;
+        if (u > out[row + x]!) out[row + x] = u;
+      }
     }
+    for (let x = 0; x < w; x++) out[row + x] = sign * out[row + x]!;
   }
   return { width: w, height: h, data: out };
 }

@@ -3,7 +3,8 @@
  * sectors that eyelids rarely cover, searched coarse-to-fine over centre and radius around the pupil.
  */
 import { IriskError } from '../../lib/errors.js';
-import { boxBlur, downsample, sampleBilinear, type FloatImage } from '../../lib/imageops.js';
+import { boxBlur, sampleBilinear, type FloatImage } from '../../lib/imageops.js';
+import type { WorkingImage } from './working-image.js';
 import { angleRange } from './edges.js';
 import type { Circle } from './geometry.js';
 
@@ -43,10 +44,10 @@ export interface LimbusResult {
 }
 
 /** Locates the outer iris boundary around a known pupil, or throws IRIS_NOT_FOUND. */
-export function locateLimbus(img: FloatImage, pupil: Circle, params: LimbusParams = DEFAULT_LIMBUS_PARAMS): LimbusResult {
+export function locateLimbus(img: WorkingImage, pupil: Circle, params: LimbusParams = DEFAULT_LIMBUS_PARAMS): LimbusResult {
   const side = Math.min(img.width, img.height);
-  const f = Math.max(1, Math.floor(side / params.workingSide));
-  const small = boxBlur(downsample(img, f), 1);
+  const f = img.factorFor(params.workingSide);
+  const small = boxBlur(img.downsampled(f), 1);
   const angles = lateralAngles(params, 36);
   const rMin = Math.max(pupil.r * params.minRadiusRatio, pupil.r + 6);
   const rMax = Math.min(pupil.r * params.maxRadiusRatio, side * 0.6);
@@ -55,7 +56,7 @@ export function locateLimbus(img: FloatImage, pupil: Circle, params: LimbusParam
   const coarseAngles = lateralAngles(params, 36);
   const coarse0 = searchIdo(small, { x: pupil.x / f, y: pupil.y / f }, maxOff / f, Math.max(1, maxOff / f / 3), rMin / f, rMax / f, 1, coarseAngles, params.profileSmoothing / f);
   const coarse = searchIdo(small, coarse0, Math.max(1, maxOff / f / 3), 0.5, Math.max(rMin / f, coarse0.r - 3), Math.min(rMax / f, coarse0.r + 3), 0.5, coarseAngles, params.profileSmoothing / f);
-  const full = f > 1 ? boxBlur(img, 1) : small;
+  const full = f > 1 ? img.smooth : small;
   const fine = searchIdo(
     full,
     { x: coarse.x * f, y: coarse.y * f },

@@ -48,9 +48,16 @@ export function normalizeIris(img: FloatImage, pupil: Circle, iris: Circle, para
   const ys = new Float32Array(n);
   for (let j = 0; j < cols; j++) {
     const theta = (2 * Math.PI * j) / cols;
+    const c = Math.cos(theta);
+    const sn = -Math.sin(theta);
+    const px = pupil.x + pupil.r * c;
+    const py = pupil.y + pupil.r * sn;
+    const dx = iris.x + iris.r * c - px;
+    const dy = iris.y + iris.r * sn - py;
     for (let i = 0; i < rows; i++) {
       const rho = (i + 0.5) / rows;
-      const [x, y] = polarToImage(pupil, iris, rho, theta);
+      const x = px + rho * dx;
+      const y = py + rho * dy;
       const k = i * cols + j;
       xs[k] = x;
       ys[k] = y;

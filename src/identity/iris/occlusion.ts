@@ -4,7 +4,7 @@
  * upper and lower sectors an eyelid is found per column as the radius beyond which most samples
  * are flagged, then smoothed across columns so the lid boundary is a continuous curve.
  */
-import { quantiles } from '../../lib/imageops.js';
+import { histogramQuantile } from '../../lib/imageops.js';
 import type { NormalizedIris } from './normalize.js';
 
 /** Parameters of the occlusion mask. */
@@ -44,7 +44,7 @@ export function occlusionMask(norm: NormalizedIris, excluded: Uint8Array, params
       if (!excluded[k]) reference.push(image[k]!);
     }
   }
-  const [q25, median, q75] = reference.length > 0 ? (quantiles(reference, [0.25, 0.5, 0.75]) as [number, number, number]) : [0, 0, 0];
+  const [q25, median, q75] = reference.length > 0 ? [0.25, 0.5, 0.75].map((q) => histogramQuantile(reference, q)) as [number, number, number] : [0, 0, 0];
   const spread = Math.max(2, (q75 - q25) / 1.349);
   const hi = median + params.brightK * spread;
   const lo = median - params.darkK * spread;

@@ -14,6 +14,7 @@ import { occlusionMask, type OcclusionResult } from './occlusion.js';
 import { locatePupil } from './pupil.js';
 import { applyQualityGates, geometryMetrics, sharpness, type QualityMetrics } from './quality.js';
 import { removeSpecular } from './specular.js';
+import { WorkingImage } from './working-image.js';
 import { maskedFraction, type IrisTemplate } from './template.js';
 
 /** Intermediate results kept when tracing. */
@@ -70,9 +71,10 @@ export function encodeImage(image: GrayImage, config: PipelineConfig = DEFAULT_P
       specularMask = s.mask;
       if (keep) { trace.inpainted = work; trace.specularMask = specularMask; }
     }
-    const pupil = timed('pupil', () => locatePupil(work, p.pupil)).circle;
+    const shared = new WorkingImage(work);
+    const pupil = timed('pupil', () => locatePupil(shared, p.pupil)).circle;
     if (keep) trace.pupil = pupil;
-    const iris = timed('limbus', () => locateLimbus(work, pupil, p.limbus)).circle;
+    const iris = timed('limbus', () => locateLimbus(shared, pupil, p.limbus)).circle;
     if (keep) trace.iris = iris;
     const geometry = geometryMetrics(pupil, iris);
     const normalized = timed('normalize', () => normalizeIris(work, pupil, iris, p.normalize));

@@ -4,7 +4,8 @@
  * and the candidate with the strongest circular edge wins.
  */
 import { IriskError } from '../../lib/errors.js';
-import { boxBlur, distanceTransform, downsample, histogramQuantile, opening, type FloatImage } from '../../lib/imageops.js';
+import { boxBlur, distanceTransform, histogramQuantile, opening, type FloatImage } from '../../lib/imageops.js';
+import type { WorkingImage } from './working-image.js';
 import { angleRange, circularStep, radialEdges } from './edges.js';
 import { fitCircleRobust, type Circle } from './geometry.js';
 
@@ -23,6 +24,8 @@ export interface PupilParams {
   readonly minContrast: number;
   /** Radius (working-scale pixels) of the grayscale opening that erases bright spots. */
   readonly openingRadius: number;
+  /** At most this many dark-blob candidates are refined (deepest first). */
+  readonly maxCandidates: number;
 }
 
 export const DEFAULT_PUPIL_PARAMS: PupilParams = {
@@ -33,6 +36,7 @@ export const DEFAULT_PUPIL_PARAMS: PupilParams = {
   rays: 90,
   minContrast: 12,
   openingRadius: 3,
+  maxCandidates: 6,
 };
 
 /** A located pupil and how sure we are of it. */
@@ -50,12 +54,12 @@ interface Candidate {
 }
 
 /** Locates the pupil as a circle in full-resolution coordinates, or throws IRIS_PUPIL_NOT_FOUND. */
-export function locatePupil(img: FloatImage, params: PupilParams = DEFAULT_PUPIL_PARAMS): PupilResult {
+export function locatePupil(img: WorkingImage, params: PupilParams = DEFAULT_PUPIL_PARAMS): PupilResult {
   const side = Math.min(img.width, img.height);
-  const f = Math.max(1, Math.floor(side / params.workingSide));
+  const f = img.factorFor(params.workingSide);
   // Opening removes what is left of reflections inside the pupil (a ring of bright spots would
   // otherwise split the dark blob); then a light blur.
-  const small = boxBlur(opening(downsample(img, f), params.openingRadius), 1);
+  const small = boxBlur(opening(img.downsampled(f), params.openingRadius), 1);
   const lo = histogramQuantile(small.data, 0.005);
   const mid = histogramQuantile(small.data, 0.5);
   const minR = (params.minRadiusFraction * side) / f;
@@ -68,11 +72,11 @@ export function locatePupil(img: FloatImage, params: PupilParams = DEFAULT_PUPIL
     const dt = distanceTransform(dark, small.width, small.height);
     for (const c of topMaxima(dt, small.width, small.height, 3, minR, maxR)) candidates.push({ x: c.x * f + (f - 1) / 2, y: c.y * f + (f - 1) / 2, r: c.r * f });
   }
-  const smooth = boxBlur(img, 1);
+  const smooth = img.smooth;
   const angles = angleRange(0, 2 * Math.PI, params.rays);
   let best: PupilResult | null = null;
   let bestScore = -Infinity;
-  for (const cand of dedupe(candidates)) {
+  for (const cand of dedupe(candidates).slice(0, params.maxCandidates)) {
     const refined = refineCircle(smooth, cand, angles, params);
     if (!refined) continue;
     const score = refined.contrast * Math.sqrt(refined.inlierFraction);
@@ -137,6 +141,6 @@ function topMaxima(dt: Float32Array, w: number, h: number, count: number, minR: 
 
 function dedupe(cands: Candidate[]): Candidate[] {
   const out: Candidate[] = [];
-  for (const c of cands) if (!out.some((o) => Math.hypot(o.x - c.x, o.y - c.y) < 3 && Math.abs(o.r - c.r) < 3)) out.push(c);
+  for (const c of [...cands].sort((a, b) => b.r - a.r)) if (!out.some((o) => Math.hypot(o.x - c.x, o.y - c.y) < 3 && Math.abs(o.r - c.r) < 3)) out.push(c);
   return out;
 }

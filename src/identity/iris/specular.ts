@@ -39,6 +39,8 @@ export function removeSpecular(img: FloatImage, params: SpecularParams = DEFAULT
       const i = y * w + x;
       const v = img.data[i]!;
       if (v < params.minIntensity) continue;
+      // Cheap rejection first: bright skin or sclera has an equally bright neighbour.
+      if (v - img.data[i - d]! < params.minContrast / 2 || v - img.data[i + d]! < params.minContrast / 2) continue;
       const m = boxSum(integral, w, x - d, y - d, x + d + 1, y + d + 1) / area;
       if (v - m < params.minContrast || m > params.maxLocalMean) continue;
       // A reflection is an isolated peak: darker surroundings in (nearly) every direction,

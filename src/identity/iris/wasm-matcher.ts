@@ -20,6 +20,7 @@ import type { IrisTemplate } from './template.js';
 interface KernelExports {
   memory: WebAssembly.Memory;
   rotationCounts(probe: number, gallery: number, bands: number, words: number, rot: number, out: number): void;
+  preparePhases(src: number, dst: number, bands: number, cols: number): void;
 }
 
 let kernel: KernelExports | null = null;
@@ -41,21 +42,18 @@ function ensureMemory(k: KernelExports, bytes: number): void {
   if (need > 0) k.memory.grow(Math.ceil(need / 65536));
 }
 
-/** Writes the probe's 4 phase copies (rolled by 0..3 cells). */
-function writeProbe(view: Uint16Array, offsetWords16: number, t: PackedTemplate): void {
-  const cols = t.shape.cols;
-  const plane = t.bands * cols;
-  for (let p = 0; p < 4; p++) {
-    const base = offsetWords16 + p * 2 * plane;
-    for (let band = 0; band < t.bands; band++) {
-      const row = band * cols;
-      for (const [src, dst] of [[t.code, base + row], [t.mask, base + plane + row]] as const) {
-        // Rolled by p: out[c] = in[c - p], so the last p cells come first.
-        view.set(src.subarray(row + cols - p, row + cols), dst);
-        view.set(src.subarray(row, row + cols - p), dst + p);
-      }
-    }
-  }
+let views: { buffer: ArrayBuffer; u16: Uint16Array; u32: Uint32Array } | null = null;
+
+/** Typed views of the kernel memory, rebuilt only when the memory has grown. */
+function memoryViews(k: KernelExports): { u16: Uint16Array; u32: Uint32Array } {
+  const buffer = k.memory.buffer;
+  if (!views || views.buffer !== buffer) views = { buffer, u16: new Uint16Array(buffer), u32: new Uint32Array(buffer) };
+  return views;
+}
+
+/** Bytes of the probe area: 4 phases x (code + mask) x bands x the band written twice. */
+function probeBytes(t: PackedTemplate): number {
+  return 4 * 2 * t.bands * 2 * t.shape.cols * 2;
 }
 
 /**
@@ -67,33 +65,38 @@ export class WasmProbe {
   private readonly plane: number;
   private readonly galleryOff: number;
   private readonly outOff: number;
+  private readonly order: number[];
 
   constructor(
     private readonly probe: PackedTemplate,
     private readonly params: MatchParams = DEFAULT_MATCH_PARAMS,
   ) {
     this.plane = probe.bands * probe.shape.cols;
-    const probeBytes = 8 * this.plane * 2;
-    this.galleryOff = BASE + probeBytes;
+    this.order = shiftOrder(params.rotations);
+    this.galleryOff = BASE + probeBytes(probe);
     this.outOff = this.galleryOff + 2 * this.plane * 2;
-    ensureMemory(this.k, probeBytes + 2 * this.plane * 2 + 8 * (2 * params.rotations + 1));
-    writeProbe(new Uint16Array(this.k.memory.buffer), BASE / 2, probe);
+    ensureMemory(this.k, probeBytes(probe) + 2 * this.plane * 2 + 8 * (2 * params.rotations + 1));
+    // Stage the plain probe in the gallery slot, then let the kernel build its phase copies.
+    const { u16 } = memoryViews(this.k);
+    u16.set(probe.code, this.galleryOff / 2);
+    u16.set(probe.mask, this.galleryOff / 2 + this.plane);
+    this.k.preparePhases(this.galleryOff, BASE, probe.bands, probe.shape.cols);
   }
 
   /** Distance from the probe to one gallery template (same result as matchReference). */
   compare(b: PackedTemplate): MatchResult {
     assertCompatible(this.probe.shape, b.shape);
-    if (b.shape.cols % 4 !== 0) return matchPacked(this.probe, b, this.params);
+    if (b.shape.cols % 8 !== 0) return matchPacked(this.probe, b, this.params);
     const { k, plane, params } = this;
-    const view = new Uint16Array(k.memory.buffer);
-    view.set(b.code, this.galleryOff / 2);
-    view.set(b.mask, this.galleryOff / 2 + plane);
+    const { u16, u32 } = memoryViews(k);
+    u16.set(b.code, this.galleryOff / 2);
+    u16.set(b.mask, this.galleryOff / 2 + plane);
     k.rotationCounts(BASE, this.galleryOff, b.bands, b.shape.cols / 4, params.rotations, this.outOff);
-    const counts = new Uint32Array(k.memory.buffer, this.outOff, 2 * (2 * params.rotations + 1));
+    const out = this.outOff / 4;
     let best: MatchResult | null = null;
-    for (const shift of shiftOrder(params.rotations)) {
-      const i = 2 * (shift + params.rotations);
-      best = pickBest(best, counts[i]!, counts[i + 1]!, shift, params);
+    for (const shift of this.order) {
+      const i = out + 2 * (shift + params.rotations);
+      best = pickBest(best, u32[i]!, u32[i + 1]!, shift, params);
     }
     return best ?? NO_MATCH;
   }
@@ -102,7 +105,7 @@ export class WasmProbe {
 /** Compares two packed templates with the WebAssembly kernel. */
 export function matchPackedWasm(a: PackedTemplate, b: PackedTemplate, params: MatchParams = DEFAULT_MATCH_PARAMS): MatchResult {
   assertCompatible(a.shape, b.shape);
-  if (a.shape.cols % 4 !== 0) return matchPacked(a, b, params);
+  if (a.shape.cols % 8 !== 0) return matchPacked(a, b, params);
   return new WasmProbe(a, params).compare(b);
 }
 
