@@ -90,42 +90,50 @@ function boxColumns(src: Float32Array, dst: Float32Array, w: number, h: number, 
   }
 }
 
-/** Grayscale erosion (min, op = -1) or dilation (max, op = 1) with a (2r+1)^2 square, separable. */
+/**
+ * Grayscale erosion (min, op = -1) or dilation (max, op = 1) with a (2r+1)^2 square: separable,
+ * each pass by the van Herk / Gil-Werman method (block prefix and suffix maxima), so the cost
+ * does not grow with r.
+ */
 export function morph(img: FloatImage, r: number, op: 1 | -1): FloatImage {
   const { width: w, height: h } = img;
-  const tmp = new Float32Array(w * h);
-  const out = new Float32Array(w * h);
   const sign = op > 0 ? 1 : -1;
-  // Work on sign * value so that both operations are a running maximum.
-  const src = img.data;
+  const a = new Float32Array(w * h);
+  for (let i = 0; i < a.length; i++) a[i] = sign * img.data[i]!;
+  const rows = new Float32Array(w * h);
+  const lineIn = new Float32Array(Math.max(w, h));
+  const lineOut = new Float32Array(Math.max(w, h));
+  const scratch = { pre: new Float32Array(Math.max(w, h) + 2 * r + 1), suf: new Float32Array(Math.max(w, h) + 2 * r + 1) };
   for (let y = 0; y < h; y++) {
-    const row = y * w;
-    for (let x = 0; x < w; x++) {
-      const lo = x - r < 0 ? 0 : x - r;
-      const hi = x + r >= w ? w - 1 : x + r;
-      let v = -Infinity;
-      for (let k = lo; k <= hi; k++) {
-        const u = sign * src[row + k]!;
-        if (u > v) v = u;
-      }
-      tmp[row + x] = v;
-    }
+    for (let x = 0; x < w; x++) lineIn[x] = a[y * w + x]!;
+    runningMax(lineIn, lineOut, w, r, scratch);
+    for (let x = 0; x < w; x++) rows[y * w + x] = lineOut[x]!;
   }
-  for (let y = 0; y < h; y++) {
-    const lo = y - r < 0 ? 0 : y - r;
-    const hi = y + r >= h ? h - 1 : y + r;
-    const row = y * w;
-    for (let x = 0; x < w; x++) out[row + x] = -Infinity;
-    for (let k = lo; k <= hi; k++) {
-      const krow = k * w;
-      for (let x = 0; x < w; x++) {
-        const u = tmp[krow + x]!;
-        if (u > out[row + x]!) out[row + x] = u;
-      }
-    }
-    for (let x = 0; x < w; x++) out[row + x] = sign * out[row + x]!;
+  const out = new Float32Array(w * h);
+  for (let x = 0; x < w; x++) {
+    for (let y = 0; y < h; y++) lineIn[y] = rows[y * w + x]!;
+    runningMax(lineIn, lineOut, h, r, scratch);
+    for (let y = 0; y < h; y++) out[y * w + x] = sign * lineOut[y]!;
   }
   return { width: w, height: h, data: out };
+}
+
+/** out[i] = max(in[i - r .. i + r]) (clamped to the line), in O(n) whatever r. */
+function runningMax(input: Float32Array, output: Float32Array, n: number, r: number, s: { pre: Float32Array; suf: Float32Array }): void {
+  const k = 2 * r + 1;
+  const len = n + 2 * r;
+  const { pre, suf } = s;
+  // Padded line p[j] = input[j - r], -Infinity outside.
+  for (let j = 0; j < len; j++) {
+    const v = j - r >= 0 && j - r < n ? input[j - r]! : -Infinity;
+    pre[j] = j % k === 0 ? v : Math.max(pre[j - 1]!, v);
+  }
+  for (let j = len - 1; j >= 0; j--) {
+    const v = j - r >= 0 && j - r < n ? input[j - r]! : -Infinity;
+    suf[j] = j === len - 1 || (j + 1) % k === 0 ? v : Math.max(suf[j + 1]!, v);
+  }
+  // Window [i, i + k - 1] of the padded line = max(suffix at i, prefix at i + k - 1).
+  for (let i = 0; i < n; i++) output[i] = Math.max(suf[i]!, pre[i + k - 1]!);
 }
 
 /** Grayscale opening (erosion then dilation): removes bright features narrower than 2r+1 pixels. */

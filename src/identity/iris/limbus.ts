@@ -56,7 +56,7 @@ export function locateLimbus(img: WorkingImage, pupil: Circle, params: LimbusPar
   const coarseAngles = lateralAngles(params, 36);
   const coarse0 = searchIdo(small, { x: pupil.x / f, y: pupil.y / f }, maxOff / f, Math.max(1, maxOff / f / 3), rMin / f, rMax / f, 1, coarseAngles, params.profileSmoothing / f);
   const coarse = searchIdo(small, coarse0, Math.max(1, maxOff / f / 3), 0.5, Math.max(rMin / f, coarse0.r - 3), Math.min(rMax / f, coarse0.r + 3), 0.5, coarseAngles, params.profileSmoothing / f);
-  const full = f > 1 ? img.smooth : small;
+  const full = f > 1 ? img.full : small;
   const fine = searchIdo(
     full,
     { x: coarse.x * f, y: coarse.y * f },

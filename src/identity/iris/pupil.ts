@@ -72,7 +72,7 @@ export function locatePupil(img: WorkingImage, params: PupilParams = DEFAULT_PUP
     const dt = distanceTransform(dark, small.width, small.height);
     for (const c of topMaxima(dt, small.width, small.height, 3, minR, maxR)) candidates.push({ x: c.x * f + (f - 1) / 2, y: c.y * f + (f - 1) / 2, r: c.r * f });
   }
-  const smooth = img.smooth;
+  const smooth = img.full;
   const angles = angleRange(0, 2 * Math.PI, params.rays);
   let best: PupilResult | null = null;
   let bestScore = -Infinity;

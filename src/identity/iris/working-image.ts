@@ -1,12 +1,11 @@
 /**
  * The image the segmentation stages share: full resolution after reflection removal, with its
- * lightly smoothed and downsampled versions computed once, on first use.
+ * downsampled versions computed once, on first use.
  */
-import { boxBlur, downsample, type FloatImage } from '../../lib/imageops.js';
+import { downsample, type FloatImage } from '../../lib/imageops.js';
 
-/** A full-resolution float image and its cached derivatives. */
+/** A full-resolution float image and its cached downsampled versions. */
 export class WorkingImage {
-  private smoothed: FloatImage | null = null;
   private readonly pyramid = new Map<number, FloatImage>();
 
   constructor(readonly full: FloatImage) {}
@@ -17,12 +16,6 @@ export class WorkingImage {
 
   get height(): number {
     return this.full.height;
-  }
-
-  /** The full image after a 3x3 box blur. */
-  get smooth(): FloatImage {
-    this.smoothed ??= boxBlur(this.full, 1);
-    return this.smoothed;
   }
 
   /** The image downsampled by an integer factor (block means); factor 1 is the full image. */
