@@ -123,44 +123,37 @@ function runningMax(input: Float32Array, output: Float32Array, n: number, r: num
   const k = 2 * r + 1;
   const len = n + 2 * r;
   const { pre, suf } = s;
-  // Padded line p[j] = input[j - r], -Infinity outside.
+  // Padded line p[j] = input[j - r], -Infinity outside; blocks of k start at multiples of k.
+  let phase = 0;
+  let acc = -Infinity;
   for (let j = 0; j < len; j++) {
-    const v = j - r >= 0 && j - r < n ? input[j - r]! : -Infinity;
-    pre[j] = j % k === 0 ? v : Math.max(pre[j - 1]!, v);
+    const q = j - r;
+    const v = q >= 0 && q < n ? input[q]! : -Infinity;
+    acc = phase === 0 ? v : acc > v ? acc : v;
+    pre[j] = acc;
+    if (++phase === k) phase = 0;
   }
+  acc = -Infinity;
+  // m tracks (j + 1) mod k: a block ends at j when it is 0 (or at the end of the line).
+  let m = len % k;
   for (let j = len - 1; j >= 0; j--) {
-    const v = j - r >= 0 && j - r < n ? input[j - r]! : -Infinity;
-    suf[j] = j === len - 1 || (j + 1) % k === 0 ? v : Math.max(suf[j + 1]!, v);
+    const q = j - r;
+    const v = q >= 0 && q < n ? input[q]! : -Infinity;
+    acc = j === len - 1 || m === 0 ? v : acc > v ? acc : v;
+    suf[j] = acc;
+    m = m === 0 ? k - 1 : m - 1;
   }
   // Window [i, i + k - 1] of the padded line = max(suffix at i, prefix at i + k - 1).
-  for (let i = 0; i < n; i++) output[i] = Math.max(suf[i]!, pre[i + k - 1]!);
+  for (let i = 0; i < n; i++) {
+    const a = suf[i]!;
+    const b = pre[i + k - 1]!;
+    output[i] = a > b ? a : b;
+  }
 }
 
 /** Grayscale opening (erosion then dilation): removes bright features narrower than 2r+1 pixels. */
 export function opening(img: FloatImage, r: number): FloatImage {
   return morph(morph(img, r, -1), r, 1);
-}
-
-/** Summed-area table with a zero first row and column: (w + 1) x (h + 1). */
-export function integralImage(img: FloatImage): Float64Array {
-  const { width: w, height: h, data } = img;
-  const out = new Float64Array((w + 1) * (h + 1));
-  for (let y = 0; y < h; y++) {
-    let row = 0;
-    const o = (y + 1) * (w + 1);
-    const prev = y * (w + 1);
-    for (let x = 0; x < w; x++) {
-      row += data[y * w + x]!;
-      out[o + x + 1] = out[prev + x + 1]! + row;
-    }
-  }
-  return out;
-}
-
-/** Sum over the rectangle [x0, x1) x [y0, y1) from a summed-area table of an image of width w. */
-export function boxSum(integral: Float64Array, w: number, x0: number, y0: number, x1: number, y1: number): number {
-  const s = w + 1;
-  return integral[y1 * s + x1]! - integral[y0 * s + x1]! - integral[y1 * s + x0]! + integral[y0 * s + x0]!;
 }
 
 /** Downsamples by an integer factor, averaging each f x f block. */

@@ -2,7 +2,7 @@
  * Specular reflections: small saturated spots from the camera's illuminators. They break
  * pupil and iris localisation and carry no texture, so they are detected, masked and inpainted.
  */
-import { boxSum, integralImage, type FloatImage } from '../../lib/imageops.js';
+import type { FloatImage } from '../../lib/imageops.js';
 
 /** Parameters of specular-reflection detection. */
 export interface SpecularParams {
@@ -29,37 +29,53 @@ export interface SpecularResult {
 /** Detects small bright spots and fills them by diffusion from the surrounding pixels. */
 export function removeSpecular(img: FloatImage, params: SpecularParams = DEFAULT_SPECULAR_PARAMS): SpecularResult {
   const { width: w, height: h } = img;
-  const integral = integralImage(img);
+  const data = img.data;
   const seed: number[] = [];
   const d = params.localRadius;
-  const area = (2 * d + 1) * (2 * d + 1);
+  const half = params.minContrast / 2;
   const dirs = [d, -d, d * w, -d * w, d * w + d, d * w - d, -d * w + d, -d * w - d];
   for (let y = d + 1; y < h - d - 1; y++) {
     for (let x = d + 1; x < w - d - 1; x++) {
       const i = y * w + x;
-      const v = img.data[i]!;
+      const v = data[i]!;
       if (v < params.minIntensity) continue;
-      // Cheap rejection first: bright skin or sclera has an equally bright neighbour.
-      if (v - img.data[i - d]! < params.minContrast / 2 || v - img.data[i + d]! < params.minContrast / 2) continue;
-      const m = boxSum(integral, w, x - d, y - d, x + d + 1, y + d + 1) / area;
-      if (v - m < params.minContrast || m > params.maxLocalMean) continue;
       // A reflection is an isolated peak: darker surroundings in (nearly) every direction,
-      // unlike bright skin showing between eyelashes.
+      // unlike bright skin or sclera, or skin showing between eyelashes. Cheap tests first.
+      if (v - data[i - d]! < half || v - data[i + d]! < half) continue;
       let darker = 0;
-      for (let k = 0; k < 8; k++) if (v - img.data[i + dirs[k]!]! >= params.minContrast / 2) darker++;
-      if (darker >= 7) seed.push(i);
+      for (let k = 0; k < 8; k++) if (v - data[i + dirs[k]!]! >= half) darker++;
+      if (darker < 7) continue;
+      const m = localMean(data, w, x, y, d);
+      if (v - m < params.minContrast || m > params.maxLocalMean) continue;
+      seed.push(i);
     }
   }
   const mask = new Uint8Array(w * h);
   const r = params.dilate;
+  let count = 0;
   for (const i of seed) {
     const x = i % w;
     const y = (i - x) / w;
-    for (let yy = Math.max(0, y - r); yy <= Math.min(h - 1, y + r); yy++) mask.fill(1, yy * w + Math.max(0, x - r), yy * w + Math.min(w - 1, x + r) + 1);
+    for (let yy = Math.max(0, y - r); yy <= Math.min(h - 1, y + r); yy++) {
+      for (let xx = Math.max(0, x - r); xx <= Math.min(w - 1, x + r); xx++) {
+        if (!mask[yy * w + xx]) {
+          mask[yy * w + xx] = 1;
+          count++;
+        }
+      }
+    }
   }
-  let count = 0;
-  for (let i = 0; i < mask.length; i++) count += mask[i]!;
-  return { mask, inpainted: inpaint(img, mask), fraction: count / mask.length };
+  return { mask, inpainted: count > 0 ? inpaint(img, mask) : img, fraction: count / mask.length };
+}
+
+/** Mean of the (2d+1)^2 box around (x, y); the caller keeps the box inside the image. */
+function localMean(data: Float32Array, w: number, x: number, y: number, d: number): number {
+  let acc = 0;
+  for (let yy = y - d; yy <= y + d; yy++) {
+    const row = yy * w;
+    for (let xx = x - d; xx <= x + d; xx++) acc += data[row + xx]!;
+  }
+  return acc / ((2 * d + 1) * (2 * d + 1));
 }
 
 /**
@@ -71,44 +87,63 @@ export function inpaint(img: FloatImage, mask: Uint8Array): FloatImage {
   const { width: w, height: h } = img;
   const src = img.data;
   const data = Float32Array.from(src);
-  const sum = new Float32Array(w * h);
-  const count = new Uint8Array(w * h);
-  const fillRun = (start: number, end: number, stride: number, before: number, after: number): void => {
-    // start..end (exclusive) are masked indices along a line with the given stride.
-    const n = (end - start) / stride;
+  // Work inside the bounding box of the mask.
+  let x0 = w, x1 = -1, y0 = h, y1 = -1;
+  for (let y = 0; y < h; y++) {
+    const row = y * w;
+    for (let x = 0; x < w; x++) {
+      if (!mask[row + x]) continue;
+      if (x < x0) x0 = x;
+      if (x > x1) x1 = x;
+      if (y < y0) y0 = y;
+      y1 = y;
+    }
+  }
+  if (x1 < 0) return { width: w, height: h, data };
+  const bw = x1 - x0 + 1;
+  const bh = y1 - y0 + 1;
+  const sum = new Float32Array(bw * bh);
+  const count = new Uint8Array(bw * bh);
+  const add = (i: number, v: number): void => {
+    const x = i % w;
+    const k = ((i - x) / w - y0) * bw + (x - x0);
+    sum[k] += v;
+    count[k]++;
+  };
+  const fillRun = (start: number, n: number, stride: number, before: number, after: number): void => {
+    // n masked pixels from index start along a line with the given stride.
     const left = before >= 0 ? src[before]! : NaN;
     const right = after >= 0 ? src[after]! : NaN;
     for (let k = 0, i = start; k < n; k++, i += stride) {
       const t = (k + 1) / (n + 1);
       const v = Number.isNaN(left) ? right : Number.isNaN(right) ? left : left + (right - left) * t;
-      if (Number.isNaN(v)) continue;
-      sum[i] += v;
-      count[i]++;
+      if (!Number.isNaN(v)) add(i, v);
     }
   };
-  let columnsWithHoles: number[] = [];
-  const colHas = new Uint8Array(w);
-  for (let y = 0; y < h; y++) {
+  for (let y = y0; y <= y1; y++) {
     const row = y * w;
-    let x = 0;
-    while (x < w) {
+    let x = x0;
+    while (x <= x1) {
       if (!mask[row + x]) { x++; continue; }
       const start = x;
-      while (x < w && mask[row + x]) { colHas[x] = 1; x++; }
-      fillRun(row + start, row + x, 1, start > 0 ? row + start - 1 : -1, x < w ? row + x : -1);
+      while (x < w && mask[row + x]) x++;
+      fillRun(row + start, x - start, 1, start > 0 ? row + start - 1 : -1, x < w ? row + x : -1);
     }
   }
-  for (let x = 0; x < w; x++) if (colHas[x]) columnsWithHoles.push(x);
-  for (const x of columnsWithHoles) {
-    let y = 0;
-    while (y < h) {
+  for (let x = x0; x <= x1; x++) {
+    let y = y0;
+    while (y <= y1) {
       if (!mask[y * w + x]) { y++; continue; }
       const start = y;
       while (y < h && mask[y * w + x]) y++;
-      fillRun(start * w + x, y * w + x, w, start > 0 ? (start - 1) * w + x : -1, y < h ? y * w + x : -1);
+      fillRun(start * w + x, y - start, w, start > 0 ? (start - 1) * w + x : -1, y < h ? y * w + x : -1);
     }
   }
-  columnsWithHoles = [];
-  for (let i = 0; i < data.length; i++) if (count[i]) data[i] = sum[i]! / count[i]!;
+  for (let y = y0; y <= y1; y++) {
+    for (let x = x0; x <= x1; x++) {
+      const k = (y - y0) * bw + (x - x0);
+      if (count[k]) data[y * w + x] = sum[k]! / count[k]!;
+    }
+  }
   return { width: w, height: h, data };
 }
