@@ -9,6 +9,7 @@ import { serializeTemplate, type IrisTemplate } from '../src/identity/iris/templ
 import { matchPackedWasm, WasmProbe } from '../src/identity/iris/wasm-matcher.js';
 import { decodeGray, encodePng } from '../src/lib/image.js';
 import { renderCapture } from '../src/synth/iris/index.js';
+import { runC } from './native.js';
 import { percentile, report } from './report.js';
 
 const OPEN_IRIS_CPU_MS = 400;
@@ -72,6 +73,11 @@ export async function benchIris(): Promise<void> {
   const refUs = time((i) => { matchReference(templates[i % templates.length]!, templates[(i + 1) % templates.length]!); }, 20);
   report({ bench: 'iris', metric: 'compare_31rot_us_wasm', value: wasmUs, unit: 'us', budget: 20, withinBudget: wasmUs <= 20, baseline: 'typescript-packed', baselineValue: tsUs, ratio: tsUs / wasmUs, note: '1:1, probe loaded per call' });
   report({ bench: 'iris', metric: 'compare_31rot_us_wasm_loaded_probe', value: wasmLoadedUs, unit: 'us', budget: 20, withinBudget: wasmLoadedUs <= 20, baseline: 'typescript-packed', baselineValue: tsUs, ratio: tsUs / wasmLoadedUs, note: 'probe loaded once, as in 1:N' });
+  const cScalar = runC('hamming', ['-mpopcnt'], ['200000']);
+  if (cScalar) {
+    const cUs = Number(cScalar);
+    report({ bench: 'iris', metric: 'compare_31rot_us_c_scalar', value: cUs, unit: 'us', baseline: 'wasm-loaded-probe', baselineValue: wasmLoadedUs, ratio: wasmLoadedUs / cUs, note: 'gcc -O3 -mpopcnt, same layout; ratio = wasm time / C time' });
+  }
   report({ bench: 'iris', metric: 'compare_31rot_us_reference', value: refUs, unit: 'us', baseline: 'typescript-packed', baselineValue: tsUs, ratio: tsUs / refUs });
   report({ bench: 'iris', metric: 'rotation_comparisons_per_s_wasm', value: 31e6 / wasmLoadedUs, unit: 'rot/s', baseline: 'typescript-packed', baselineValue: 31e6 / tsUs, ratio: tsUs / wasmLoadedUs });
 
