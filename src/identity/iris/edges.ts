@@ -58,22 +58,23 @@ export function radialEdges(
 }
 
 /**
- * Mean outward intensity step across a circle over the given angles (Daugman's integro-differential
- * operator, evaluated at one radius): I(r + span) - I(r - span), averaged.
+ * Median outward intensity step across a circle over the given angles: I(r + span) - I(r - span).
+ * The median, not the mean: a true boundary steps up all the way round, whereas a circle fitted
+ * to scattered edges (text, lashes) has a few strong steps and many flat ones.
  */
 export function circularStep(img: FloatImage, circle: Circle, angles: ArrayLike<number>, span = 2): number {
-  let acc = 0;
-  let n = 0;
+  const steps: number[] = [];
   for (let a = 0; a < angles.length; a++) {
     const c = Math.cos(angles[a]!);
     const s = Math.sin(angles[a]!);
     const outer = sampleBilinear(img, circle.x + (circle.r + span) * c, circle.y + (circle.r + span) * s);
     const inner = sampleBilinear(img, circle.x + (circle.r - span) * c, circle.y + (circle.r - span) * s);
     if (Number.isNaN(outer) || Number.isNaN(inner)) continue;
-    acc += outer - inner;
-    n++;
+    steps.push(outer - inner);
   }
-  return n === 0 ? 0 : acc / n;
+  if (steps.length < angles.length / 2) return 0;
+  steps.sort((a, b) => a - b);
+  return steps[Math.floor(steps.length / 2)]!;
 }
 
 /** Evenly spaced angles over [from, to) in radians. */

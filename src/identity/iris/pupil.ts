@@ -4,7 +4,7 @@
  * and the candidate with the strongest circular edge wins.
  */
 import { IriskError } from '../../lib/errors.js';
-import { boxBlur, distanceTransform, histogramQuantile, opening, type FloatImage } from '../../lib/imageops.js';
+import { boxBlur, distanceTransform, histogramQuantile, opening, sampleBilinear, type FloatImage } from '../../lib/imageops.js';
 import type { WorkingImage } from './working-image.js';
 import { angleRange, circularStep, radialEdges } from './edges.js';
 import { fitCircleRobust, type Circle } from './geometry.js';
@@ -44,6 +44,8 @@ export interface PupilResult {
   readonly circle: Circle;
   readonly contrast: number;
   readonly inlierFraction: number;
+  /** Fraction of the disc darker than the middle of its boundary step (a pupil is filled dark). */
+  readonly darkFraction: number;
   readonly candidates: number;
 }
 
@@ -79,7 +81,7 @@ export function locatePupil(img: WorkingImage, params: PupilParams = DEFAULT_PUP
   for (const cand of dedupe(candidates).slice(0, params.maxCandidates)) {
     const refined = refineCircle(smooth, cand, angles, params);
     if (!refined) continue;
-    const score = refined.contrast * Math.sqrt(refined.inlierFraction);
+    const score = refined.contrast * Math.sqrt(refined.inlierFraction) * refined.darkFraction * refined.darkFraction;
     if (score > bestScore) {
       bestScore = score;
       best = { ...refined, candidates: candidates.length };
@@ -111,7 +113,37 @@ function refineCircle(img: FloatImage, start: Candidate, angles: Float64Array, p
     inlierFraction = fit.inliers / angles.length;
   }
   const circle = { x: cx, y: cy, r };
-  return { circle, contrast: circularStep(img, circle, angles, 2), inlierFraction };
+  const contrast = circularStep(img, circle, angles, 2);
+  return { circle, contrast, inlierFraction, darkFraction: darkFraction(img, circle, contrast) };
+}
+
+/**
+ * Fraction of samples inside 0.85 r that are darker than the middle of the boundary step: near 1
+ * for a pupil, about one half for a circle fitted around dark strokes (text, lashes).
+ */
+function darkFraction(img: FloatImage, circle: Circle, contrast: number): number {
+  const outside: number[] = [];
+  for (let k = 0; k < 32; k++) {
+    const t = (2 * Math.PI * k) / 32;
+    const v = sampleBilinear(img, circle.x + (circle.r + 2) * Math.cos(t), circle.y + (circle.r + 2) * Math.sin(t));
+    if (!Number.isNaN(v)) outside.push(v);
+  }
+  if (outside.length === 0) return 0;
+  outside.sort((a, b) => a - b);
+  const threshold = outside[Math.floor(outside.length / 2)]! - contrast / 2;
+  let dark = 0;
+  let n = 0;
+  for (let ring = 1; ring <= 4; ring++) {
+    const rr = (circle.r * 0.85 * ring) / 4;
+    for (let k = 0; k < 24; k++) {
+      const t = (2 * Math.PI * (k + 0.5 * ring)) / 24;
+      const v = sampleBilinear(img, circle.x + rr * Math.cos(t), circle.y + rr * Math.sin(t));
+      if (Number.isNaN(v)) continue;
+      n++;
+      if (v < threshold) dark++;
+    }
+  }
+  return n === 0 ? 0 : dark / n;
 }
 
 function topMaxima(dt: Float32Array, w: number, h: number, count: number, minR: number, maxR: number): Candidate[] {
