@@ -24,7 +24,7 @@ export interface PupilParams {
   readonly minContrast: number;
   /** Radius (working-scale pixels) of the grayscale opening that erases bright spots. */
   readonly openingRadius: number;
-  /** At most this many dark-blob candidates are refined (deepest first). */
+  /** At most this many dark-blob candidates are refined (the deepest of each level first). */
   readonly maxCandidates: number;
 }
 
@@ -36,7 +36,7 @@ export const DEFAULT_PUPIL_PARAMS: PupilParams = {
   rays: 90,
   minContrast: 12,
   openingRadius: 3,
-  maxCandidates: 6,
+  maxCandidates: 8,
 };
 
 /** A located pupil and how sure we are of it. */
@@ -46,6 +46,8 @@ export interface PupilResult {
   readonly inlierFraction: number;
   /** Fraction of the disc darker than the middle of its boundary step (a pupil is filled dark). */
   readonly darkFraction: number;
+  /** Median intensity inside the disc. */
+  readonly interior: number;
   readonly candidates: number;
 }
 
@@ -66,31 +68,55 @@ export function locatePupil(img: WorkingImage, params: PupilParams = DEFAULT_PUP
   const mid = histogramQuantile(small.data, 0.5);
   const minR = (params.minRadiusFraction * side) / f;
   const maxR = (params.maxRadiusFraction * side) / f;
-  const candidates: Candidate[] = [];
+  const perLevel: Candidate[][] = [];
   for (const level of params.darkLevels) {
     const t = lo + level * (mid - lo);
     const dark = new Uint8Array(small.data.length);
     for (let i = 0; i < dark.length; i++) dark[i] = small.data[i]! <= t ? 1 : 0;
     const dt = distanceTransform(dark, small.width, small.height);
-    for (const c of topMaxima(dt, small.width, small.height, 3, minR, maxR)) candidates.push({ x: c.x * f + (f - 1) / 2, y: c.y * f + (f - 1) / 2, r: c.r * f });
+    perLevel.push(topMaxima(dt, small.width, small.height, 3, minR, maxR).map((c) => ({ x: c.x * f + (f - 1) / 2, y: c.y * f + (f - 1) / 2, r: c.r * f })));
   }
-  const smooth = img.full;
+  // Round-robin over levels, so that the darkest level's blob (the pupil of a dark iris) is
+  // always among the candidates refined.
+  const candidates: Candidate[] = [];
+  for (let k = 0; k < 3; k++) for (const level of perLevel) if (level[k]) candidates.push(level[k]!);
   const angles = angleRange(0, 2 * Math.PI, params.rays);
-  let best: PupilResult | null = null;
-  let bestScore = -Infinity;
+  const refined: (Omit<PupilResult, 'candidates'> & { score: number })[] = [];
   for (const cand of dedupe(candidates).slice(0, params.maxCandidates)) {
-    const refined = refineCircle(smooth, cand, angles, params);
-    if (!refined) continue;
-    const score = refined.contrast * Math.sqrt(refined.inlierFraction) * refined.darkFraction * refined.darkFraction;
-    if (score > bestScore) {
-      bestScore = score;
-      best = { ...refined, candidates: candidates.length };
-    }
+    const r = refineCircle(img.full, cand, angles, params);
+    if (r) refined.push({ ...r, score: r.contrast * Math.sqrt(r.inlierFraction) * r.darkFraction * r.darkFraction });
   }
+  const best = innermost(refined, params);
   if (!best || best.contrast < params.minContrast) {
     throw new IriskError('IRIS_PUPIL_NOT_FOUND', 'No pupil found: the image shows no dark, round pupil (closed eye, no eye, or far off-focus)', {
       contrast: best?.contrast ?? 0,
     });
+  }
+  const { score: _score, ...result } = best;
+  return { ...result, candidates: candidates.length };
+}
+
+/**
+ * The best-scoring circle, then, while a good circle lies inside it (a boundary step at least
+ * half as strong, and an interior darker by at least half that step), that one instead: a dark
+ * iris against a bright sclera can outscore the pupil, but the pupil is the darker disc within.
+ */
+function innermost<T extends { circle: Circle; contrast: number; darkFraction: number; interior: number; score: number }>(all: T[], params: PupilParams): T | null {
+  let best: T | null = null;
+  for (const r of all) if (!best || r.score > best.score) best = r;
+  for (let guard = 0; best && guard < all.length; guard++) {
+    const outer: T = best;
+    const inner = all.filter(
+      (r) =>
+        r !== outer &&
+        r.circle.r < 0.8 * outer.circle.r &&
+        Math.hypot(r.circle.x - outer.circle.x, r.circle.y - outer.circle.y) + r.circle.r <= outer.circle.r * 1.05 &&
+        r.contrast >= Math.max(params.minContrast, 0.5 * outer.contrast) &&
+        r.darkFraction >= 0.7 &&
+        r.interior < outer.interior - Math.max(params.minContrast, r.contrast / 2),
+    );
+    if (inner.length === 0) break;
+    best = inner.reduce((a, b) => (b.score > a.score ? b : a));
   }
   return best;
 }
@@ -114,36 +140,37 @@ function refineCircle(img: FloatImage, start: Candidate, angles: Float64Array, p
   }
   const circle = { x: cx, y: cy, r };
   const contrast = circularStep(img, circle, angles, 2);
-  return { circle, contrast, inlierFraction, darkFraction: darkFraction(img, circle, contrast) };
+  return { circle, contrast, inlierFraction, ...interiorDarkness(img, circle, contrast) };
 }
 
 /**
- * Fraction of samples inside 0.85 r that are darker than the middle of the boundary step: near 1
- * for a pupil, about one half for a circle fitted around dark strokes (text, lashes).
+ * Inside 0.85 r: the fraction of samples darker than the middle of the boundary step (near 1 for
+ * a pupil, about one half for a circle fitted around dark strokes such as text or lashes), and
+ * the median intensity.
  */
-function darkFraction(img: FloatImage, circle: Circle, contrast: number): number {
+function interiorDarkness(img: FloatImage, circle: Circle, contrast: number): { darkFraction: number; interior: number } {
   const outside: number[] = [];
   for (let k = 0; k < 32; k++) {
     const t = (2 * Math.PI * k) / 32;
     const v = sampleBilinear(img, circle.x + (circle.r + 2) * Math.cos(t), circle.y + (circle.r + 2) * Math.sin(t));
     if (!Number.isNaN(v)) outside.push(v);
   }
-  if (outside.length === 0) return 0;
+  if (outside.length === 0) return { darkFraction: 0, interior: 255 };
   outside.sort((a, b) => a - b);
   const threshold = outside[Math.floor(outside.length / 2)]! - contrast / 2;
-  let dark = 0;
-  let n = 0;
+  const inside: number[] = [];
   for (let ring = 1; ring <= 4; ring++) {
     const rr = (circle.r * 0.85 * ring) / 4;
     for (let k = 0; k < 24; k++) {
       const t = (2 * Math.PI * (k + 0.5 * ring)) / 24;
       const v = sampleBilinear(img, circle.x + rr * Math.cos(t), circle.y + rr * Math.sin(t));
-      if (Number.isNaN(v)) continue;
-      n++;
-      if (v < threshold) dark++;
+      if (!Number.isNaN(v)) inside.push(v);
     }
   }
-  return n === 0 ? 0 : dark / n;
+  if (inside.length === 0) return { darkFraction: 0, interior: 255 };
+  const dark = inside.filter((v) => v < threshold).length;
+  inside.sort((a, b) => a - b);
+  return { darkFraction: dark / inside.length, interior: inside[Math.floor(inside.length / 2)]! };
 }
 
 function topMaxima(dt: Float32Array, w: number, h: number, count: number, minR: number, maxR: number): Candidate[] {
@@ -173,6 +200,6 @@ function topMaxima(dt: Float32Array, w: number, h: number, count: number, minR: 
 
 function dedupe(cands: Candidate[]): Candidate[] {
   const out: Candidate[] = [];
-  for (const c of [...cands].sort((a, b) => b.r - a.r)) if (!out.some((o) => Math.hypot(o.x - c.x, o.y - c.y) < 3 && Math.abs(o.r - c.r) < 3)) out.push(c);
+  for (const c of cands) if (!out.some((o) => Math.hypot(o.x - c.x, o.y - c.y) < 3 && Math.abs(o.r - c.r) < 3)) out.push(c);
   return out;
 }
