@@ -184,5 +184,8 @@ export function summariseReport(r: IrisEvalReport, reportPath: string): string {
     const s = r.segmentation;
     lines.push(`segmentation: pupil IoU ${s.pupilIoU.toFixed(3)}, iris IoU ${s.irisIoU.toFixed(3)}, boundary error ${s.pupilBoundaryErrorPx.toFixed(2)} / ${s.irisBoundaryErrorPx.toFixed(2)} px`);
   }
+  const pngs = r.plots.filter((p) => p.endsWith('.png'));
+  if (pngs.length > 0) lines.push(`plots: ${pngs.join(', ')}`);
+  if (r.worstGenuinePairs.length + r.bestImpostorPairs.length > 0) lines.push(`worst pairs with debug images: ${join(reportPath, '..', 'pairs')}`);
   return lines.join('\n');
 }
