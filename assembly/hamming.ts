@@ -33,7 +33,9 @@ export function rotationCounts(probe: usize, gallery: usize, bands: i32, words: 
       let x1: u64 = 0;
       let c0: u64 = 0;
       let c1: u64 = 0;
-      while (pb < end) {
+      // Four words at a time, then the remaining words one by one.
+      const end4 = pb + (bandBytes & ~(<usize>31));
+      while (pb < end4) {
         const m0 = load<u64>(pa + probeMaskOff) & load<u64>(pb + galleryMaskOff);
         const m1 = load<u64>(pa + probeMaskOff, 8) & load<u64>(pb + galleryMaskOff, 8);
         const m2 = load<u64>(pa + probeMaskOff, 16) & load<u64>(pb + galleryMaskOff, 16);
@@ -44,6 +46,13 @@ export function rotationCounts(probe: usize, gallery: usize, bands: i32, words: 
         x1 += popcnt<u64>((load<u64>(pa, 16) ^ load<u64>(pb, 16)) & m2) + popcnt<u64>((load<u64>(pa, 24) ^ load<u64>(pb, 24)) & m3);
         pa += 32;
         pb += 32;
+      }
+      while (pb < end) {
+        const m = load<u64>(pa + probeMaskOff) & load<u64>(pb + galleryMaskOff);
+        c0 += popcnt<u64>(m);
+        x0 += popcnt<u64>((load<u64>(pa) ^ load<u64>(pb)) & m);
+        pa += 8;
+        pb += 8;
       }
       xor += x0 + x1;
       common += c0 + c1;

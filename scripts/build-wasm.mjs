@@ -8,7 +8,7 @@ const kernels = [{ source: 'assembly/hamming.ts', target: 'src/identity/iris/ham
 for (const k of kernels) {
   let binary;
   const { error, stderr } = await asc.main(
-    [k.source, '-O3', '--runtime', 'stub', '--noAssert', '--enable', 'simd', '--initialMemory', '4', '--exportRuntime', '--outFile', 'kernel.wasm'],
+    [k.source, '-O3', '--runtime', 'stub', '--noAssert', '--initialMemory', '4', '--outFile', 'kernel.wasm'],
     {
       writeFile(name, contents) {
         if (name.endsWith('.wasm')) binary = contents;

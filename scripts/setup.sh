@@ -2,7 +2,7 @@
 # Sets up irisk on a Debian/Ubuntu machine with Node.js >= 20:
 #   1. checks Node.js and npm;
 #   2. installs the system packages irisk needs, with apt-get, when they are missing
-#      (fonts-dejavu-core: text in PNG plots);
+#      (fontconfig-config and fonts-dejavu-core: text in PNG plots);
 #   3. installs the npm dependencies (npm ci) and builds (WebAssembly kernels + TypeScript).
 # It downloads only from the npm registry and Debian's package archive, and stops with a clear
 # message when a step cannot be done.
@@ -12,12 +12,12 @@ cd "$(dirname "$0")/.."
 say() { printf 'setup: %s\n' "$*" >&2; }
 fail() { printf 'setup: ERROR: %s\n' "$*" >&2; exit 1; }
 
-command -v node >/dev/null 2>&1 || fail "Node.js is not installed; install Node.js 20 or newer (for example: apt-get install nodejs npm)"
+command -v node >/dev/null 2>&1 || fail "Node.js is not installed; install Node.js 20 or newer (Debian 13 and Ubuntu 24.04 ship it as nodejs; on older releases use a newer Node.js build)"
 major=$(node -p 'process.versions.node.split(".")[0]')
 [ "$major" -ge 20 ] || fail "Node.js $(node --version) is too old; irisk needs Node.js 20 or newer"
 command -v npm >/dev/null 2>&1 || fail "npm is not installed (apt-get install npm)"
 
-SYSTEM_PACKAGES=(fonts-dejavu-core)
+SYSTEM_PACKAGES=(fontconfig-config fonts-dejavu-core)
 missing=()
 for p in "${SYSTEM_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -82,6 +82,13 @@ describe('usage errors exit 2', () => {
   it('bad threshold', async () => expect((await cli('iris', 'compare', 'a', 'b', '--threshold', 'high')).code).toBe(2));
   it('bad size', async () => expect((await cli('synth', 'iris', '--out', join(dir, 'w'), '--size', 'big')).code).toBe(2));
   it('help exits 0', async () => expect((await cli('iris', 'encode', '--help')).code).toBe(0));
+  it('no subcommand', async () => expect((await cli('iris')).code).toBe(2));
+  it('a template given to encode', async () => {
+    await cli('iris', 'encode', join(dir, 'a2.png'), '--out', join(dir, 'a2.json'));
+    const r = await cli('iris', 'encode', join(dir, 'a2.json'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/already a template/);
+  });
 });
 
 describe('bad input exits 3 with a typed error', () => {
@@ -113,6 +120,13 @@ describe('bad input exits 3 with a typed error', () => {
     const r = await cli('iris', 'encode', join(dir, 'nope.png'));
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/FILE_NOT_FOUND/);
+  });
+
+  it('a config with fractional rotations', async () => {
+    await writeFile(join(dir, 'bad-config.json'), JSON.stringify({ stages: ['pupil', 'limbus', 'normalize', 'occlusion', 'encode'].map((stage) => ({ stage })), match: { rotations: 2.5 } }));
+    const r = await cli('iris', 'compare', join(dir, 'a1.png'), join(dir, 'a2.png'), '--config', join(dir, 'bad-config.json'));
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/CONFIG_INVALID.*match.rotations/);
   });
 
   it('a malformed template', async () => {

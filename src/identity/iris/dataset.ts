@@ -52,8 +52,8 @@ async function fromManifest(root: string, manifest: string): Promise<DatasetItem
       path: join(root, r.path),
       name: r.path,
       subject: r.subject,
-      eye: r.eye ?? '',
-      eyeClass: `${r.subject}:${r.eye ?? ''}`,
+      eye: r.eye!,
+      eyeClass: `${r.subject}:${r.eye}`,
       ...(truth ? { truth } : {}),
     };
   });

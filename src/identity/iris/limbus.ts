@@ -54,12 +54,14 @@ export function locateLimbus(img: WorkingImage, pupil: Circle, params: LimbusPar
   if (rMax <= rMin) throw new IriskError('IRIS_NOT_FOUND', 'No room for an iris around the pupil', { pupil });
   const maxOff = Math.max(2, pupil.r * params.maxCentreOffset);
   const coarseAngles = lateralAngles(params, 24);
-  const coarse0 = searchIdo(small, { x: pupil.x / f, y: pupil.y / f }, maxOff / f, Math.max(1, maxOff / f / 3), rMin / f, rMax / f, 1, coarseAngles, params.profileSmoothing / f);
+  const toSmall = (v: number): number => (v - (f - 1) / 2) / f;
+  const toFull = (v: number): number => v * f + (f - 1) / 2;
+  const coarse0 = searchIdo(small, { x: toSmall(pupil.x), y: toSmall(pupil.y) }, maxOff / f, Math.max(1, maxOff / f / 3), rMin / f, rMax / f, 1, coarseAngles, params.profileSmoothing / f);
   const coarse = searchIdo(small, coarse0, Math.max(1, maxOff / f / 3), 0.5, Math.max(rMin / f, coarse0.r - 3), Math.min(rMax / f, coarse0.r + 3), 0.5, coarseAngles, params.profileSmoothing / f);
   const full = f > 1 ? img.full : small;
   const fine = searchIdo(
     full,
-    { x: coarse.x * f, y: coarse.y * f },
+    { x: toFull(coarse.x), y: toFull(coarse.y) },
     f,
     1,
     Math.max(rMin, coarse.r * f - f),

@@ -98,6 +98,29 @@ describe('matcher kernels', () => {
     expect(matchReference(a, a).distance).toBe(0);
   });
 
+  for (const [rows, cols] of [[16, 200], [16, 24], [8, 36], [4, 20], [16, 30]] as const) {
+    it(`every kernel equals the reference for ${rows}x${cols} templates`, () => {
+      for (let i = 0; i < 3; i++) {
+        const a = randomTemplate(rng, 0.7, rows, cols);
+        const b = randomTemplate(rng, 0.8, rows, cols);
+        const ref = matchReference(a, b);
+        for (const kernel of Object.values(kernels)) expect(kernel(a, b)).toEqual(ref);
+      }
+    });
+  }
+
+  it('two loaded probes interleaved each keep their own results', () => {
+    const pa = packTemplate(randomTemplate(rng));
+    const pb = packTemplate(randomTemplate(rng));
+    const g = packTemplate(randomTemplate(rng));
+    const first = new WasmProbe(pa);
+    const second = new WasmProbe(pb);
+    expect(first.compare(g)).toEqual(matchPacked(pa, g));
+    expect(second.compare(g)).toEqual(matchPacked(pb, g));
+    matchPackedWasm(pb, pa);
+    expect(first.compare(g)).toEqual(matchPacked(pa, g));
+  });
+
   it('a loaded probe compares against many galleries like one-off calls', () => {
     const probe = packTemplate(randomTemplate(rng));
     const loaded = new WasmProbe(probe);

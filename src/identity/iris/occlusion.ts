@@ -1,8 +1,8 @@
 /**
  * Noise mask of the normalised iris: eyelids, eyelashes, reflections and anything else that is
- * not iris texture. Pixels far from the robust iris intensity statistics are flagged; within the
- * upper and lower sectors an eyelid is found per column as the radius beyond which most samples
- * are flagged, then smoothed across columns so the lid boundary is a continuous curve.
+ * not iris texture. Pixels far from the robust iris intensity statistics are flagged; in every
+ * column an eyelid boundary is the radius beyond which most samples are flagged, smoothed across
+ * columns so the boundary is a continuous curve (where no lid reaches the iris it stays at the limbus).
  */
 import { histogramQuantile } from '../../lib/imageops.js';
 import type { NormalizedIris } from './normalize.js';

@@ -37,6 +37,8 @@ export interface EncodeResult {
   readonly pupil: Circle;
   readonly iris: Circle;
   readonly metrics: QualityMetrics;
+  /** Milliseconds spent in each stage. */
+  readonly timings: { stage: string; ms: number }[];
   readonly trace?: PipelineTrace;
 }
 
@@ -91,7 +93,7 @@ export function encodeImage(image: GrayImage, config: PipelineConfig = DEFAULT_P
     };
     if (keep) trace.metrics = metrics;
     if (has('quality')) timed('quality', () => applyQualityGates(metrics, p.quality));
-    return { template, pupil, iris, metrics, ...(keep ? { trace } : {}) };
+    return { template, pupil, iris, metrics, timings: trace.timings, ...(keep ? { trace } : {}) };
   } finally {
     options.onTrace?.(trace);
   }

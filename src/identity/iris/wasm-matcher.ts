@@ -56,6 +56,9 @@ function probeBytes(t: PackedTemplate): number {
   return 4 * 2 * t.bands * 2 * t.shape.cols * 2;
 }
 
+/** The probe whose phase copies are in the kernel memory now. */
+let loadedProbe: object | null = null;
+
 /**
  * A probe loaded into the kernel's memory once (its four phase copies), then compared with many
  * gallery templates; the one-to-many form of matchPackedWasm.
@@ -76,17 +79,27 @@ export class WasmProbe {
     this.galleryOff = BASE + probeBytes(probe);
     this.outOff = this.galleryOff + 2 * this.plane * 2;
     ensureMemory(this.k, probeBytes(probe) + 2 * this.plane * 2 + 8 * (2 * params.rotations + 1));
-    // Stage the plain probe in the gallery slot, then let the kernel build its phase copies.
+    this.stage();
+  }
+
+  /**
+   * Puts this probe's phase copies into the kernel memory, which all probes share: the plain
+   * probe goes into the gallery slot, and the kernel builds the phase copies from it.
+   */
+  private stage(): void {
+    loadedProbe = this;
+    if (this.probe.shape.cols % 4 !== 0) return;
     const { u16 } = memoryViews(this.k);
-    u16.set(probe.code, this.galleryOff / 2);
-    u16.set(probe.mask, this.galleryOff / 2 + this.plane);
-    this.k.preparePhases(this.galleryOff, BASE, probe.bands, probe.shape.cols);
+    u16.set(this.probe.code, this.galleryOff / 2);
+    u16.set(this.probe.mask, this.galleryOff / 2 + this.plane);
+    this.k.preparePhases(this.galleryOff, BASE, this.probe.bands, this.probe.shape.cols);
   }
 
   /** Distance from the probe to one gallery template (same result as matchReference). */
   compare(b: PackedTemplate): MatchResult {
     assertCompatible(this.probe.shape, b.shape);
-    if (b.shape.cols % 8 !== 0) return matchPacked(this.probe, b, this.params);
+    if (b.shape.cols % 4 !== 0) return matchPacked(this.probe, b, this.params);
+    if (loadedProbe !== this) this.stage();
     const { k, plane, params } = this;
     const { u16, u32 } = memoryViews(k);
     u16.set(b.code, this.galleryOff / 2);
@@ -105,7 +118,7 @@ export class WasmProbe {
 /** Compares two packed templates with the WebAssembly kernel. */
 export function matchPackedWasm(a: PackedTemplate, b: PackedTemplate, params: MatchParams = DEFAULT_MATCH_PARAMS): MatchResult {
   assertCompatible(a.shape, b.shape);
-  if (a.shape.cols % 8 !== 0) return matchPacked(a, b, params);
+  if (a.shape.cols % 4 !== 0) return matchPacked(a, b, params);
   return new WasmProbe(a, params).compare(b);
 }
 

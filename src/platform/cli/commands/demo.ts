@@ -31,7 +31,7 @@ export function registerDemoCommand(program: Command): void {
       run(opts, async () => {
         const subjects = intOption(opts.subjects, '--subjects', 2, 10_000);
         const captures = intOption(opts.captures, '--captures', 2, 100);
-        const seed = intOption(opts.seed, '--seed', 0);
+        const seed = intOption(opts.seed, '--seed', 0, 2 ** 32 - 1);
         const root = join(dataDir(opts.dataDir), 'demo', `iris-s${seed}-${subjects}x${captures}`);
         const world = join(root, 'world');
         const progress = terminalProgress(!opts.json && process.stderr.isTTY === true);

@@ -35,7 +35,8 @@ export function registerIrisCommands(program: Command): void {
         let trace: PipelineTrace | null = null;
         try {
           const loaded = await loadTemplateOrImage(image, config, { onTrace: opts.debugDir ? (t) => (trace = t) : undefined });
-          const result = loaded.fromImage!;
+          const result = loaded.fromImage;
+          if (!result) throw new IriskError('USAGE', `${image} is already a template; \`irisk iris encode\` takes an eye image`);
           const serialized = serializeTemplate(loaded.template);
           if (opts.out) {
             await mkdir(dirname(opts.out), { recursive: true });
@@ -48,7 +49,7 @@ export function registerIrisCommands(program: Command): void {
             iris: result.iris,
             quality: result.metrics,
             unmaskedBits: Math.round(maskedFraction(loaded.template) * loaded.template.mask.length),
-            timingsMs: result.trace?.timings,
+            timingsMs: result.timings,
           };
           if (!opts.out && !opts.json) process.stdout.write(JSON.stringify(serialized) + '\n');
           else
@@ -110,7 +111,7 @@ export function registerIrisCommands(program: Command): void {
         const report = await evaluateIrisDataset(dataset, opts.report, {
           config: await loadPipelineConfig(opts.config),
           bootstrapReplicates: intOption(opts.bootstrap, '--bootstrap', 10, 100_000),
-          seed: intOption(opts.seed, '--seed', 0),
+          seed: intOption(opts.seed, '--seed', 0, 2 ** 32 - 1),
           worstPairs: intOption(opts.worst, '--worst', 0, 1000),
           progress: terminalProgress(!opts.json && process.stderr.isTTY === true),
         });
