@@ -62,4 +62,19 @@ describe('template serialisation', () => {
       }
     });
   }
+
+  it('never throws anything but a typed error on mutated template JSON (fuzz)', () => {
+    const rng = new Rng(12);
+    const good = JSON.stringify(serializeTemplate(randomTemplate(5, 8, 32)));
+    for (let k = 0; k < 2000; k++) {
+      const chars = good.split('');
+      for (let f = rng.int(1, 4); f > 0; f--) chars[rng.int(0, chars.length - 1)] = String.fromCharCode(rng.int(32, 126));
+      const text = rng.chance(0.2) ? chars.join('').slice(0, rng.int(0, chars.length)) : chars.join('');
+      try {
+        parseTemplateJson(text);
+      } catch (e) {
+        expect(isIriskError(e)).toBe(true);
+      }
+    }
+  });
 });
