@@ -4,13 +4,14 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { drawCircle, grayToRgb, plot, tintMask } from '../../lib/draw.js';
+import { drawCircle, drawCurve, grayToRgb, plot, tintMask } from '../../lib/draw.js';
+import { eyelidY } from './geometry.js';
 import { saveGrayPng, saveRgbPng, type GrayImage, type RgbImage } from '../../lib/image.js';
 import { polarToImage } from './normalize.js';
 import type { PipelineTrace } from './pipeline.js';
 import type { IrisTemplate } from './template.js';
 
-/** The eye with reflections (magenta), pupil (green), limbus (red), occluded iris (orange) and lid boundary (yellow). */
+/** The eye with reflections (magenta), pupil (green), limbus (red), occluded iris (orange), per-column lid boundary (yellow) and fitted eyelids (cyan). */
 export function segmentationOverlay(trace: PipelineTrace): RgbImage | null {
   if (!trace.image) return null;
   const rgb = grayToRgb(trace.image);
@@ -30,6 +31,11 @@ export function segmentationOverlay(trace: PipelineTrace): RgbImage | null {
       if (row >= normalized.rows) continue;
       const [x, y] = polarToImage(pupil, iris, row / normalized.rows, (2 * Math.PI * j) / normalized.cols);
       plot(rgb, x, y, [255, 255, 0]);
+    }
+  }
+  if (iris && occlusion) {
+    for (const lid of [occlusion.upperLid, occlusion.lowerLid]) {
+      if (lid) drawCurve(rgb, (x) => eyelidY(lid, x), iris.x - iris.r * 1.2, iris.x + iris.r * 1.2, [0, 200, 255]);
     }
   }
   if (pupil) drawCircle(rgb, pupil.x, pupil.y, pupil.r, [0, 255, 0]);

@@ -22,6 +22,9 @@ export interface NormalizedIris {
   readonly inside: Uint8Array;
   readonly xs: Float32Array;
   readonly ys: Float32Array;
+  /** The circles the annulus was unwrapped between. */
+  readonly pupil: Circle;
+  readonly iris: Circle;
 }
 
 /**
@@ -69,5 +72,5 @@ export function normalizeIris(img: FloatImage, pupil: Circle, iris: Circle, para
       }
     }
   }
-  return { rows, cols, image, inside, xs, ys };
+  return { rows, cols, image, inside, xs, ys, pupil, iris };
 }

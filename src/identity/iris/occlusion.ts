@@ -5,6 +5,7 @@
  * columns so the boundary is a continuous curve (where no lid reaches the iris it stays at the limbus).
  */
 import { histogramQuantile } from '../../lib/imageops.js';
+import { eyelidY, fitQuadraticRobust, type EyelidCurve } from './geometry.js';
 import type { NormalizedIris } from './normalize.js';
 
 /** Parameters of the occlusion mask. */
@@ -17,15 +18,20 @@ export interface OcclusionParams {
   readonly lidFraction: number;
   /** Half-width (columns) of the median filter applied to lid boundaries across angles. */
   readonly lidSmoothing: number;
+  /** Fit a quadratic to each eyelid's boundary points and mask everything beyond it (0 = off). */
+  readonly fitLids: number;
 }
 
-export const DEFAULT_OCCLUSION_PARAMS: OcclusionParams = { brightK: 3.0, darkK: 3.0, lidFraction: 0.5, lidSmoothing: 6 };
+export const DEFAULT_OCCLUSION_PARAMS: OcclusionParams = { brightK: 3.0, darkK: 3.0, lidFraction: 0.5, lidSmoothing: 6, fitLids: 1 };
 
 /** The valid-iris mask in normalised coordinates (1 = usable texture) and summary figures. */
 export interface OcclusionResult {
   readonly valid: Uint8Array;
   /** Per column, the first row that is occluded by an eyelid (rows = none). */
   readonly lidRow: Int32Array;
+  /** Fitted eyelid curves in image coordinates, where the boundary points support one. */
+  readonly upperLid: EyelidCurve | null;
+  readonly lowerLid: EyelidCurve | null;
   readonly visibleFraction: number;
   readonly irisMedian: number;
   readonly irisSpread: number;
@@ -64,18 +70,48 @@ export function occlusionMask(norm: NormalizedIris, excluded: Uint8Array, params
     rawLid[j] = boundary;
   }
   const lidRow = circularMedian(rawLid, params.lidSmoothing);
+  const upperLid = params.fitLids ? fitLid(norm, lidRow, 1) : null;
+  const lowerLid = params.fitLids ? fitLid(norm, lidRow, -1) : null;
   const valid = new Uint8Array(rows * cols);
   let visible = 0;
   for (let j = 0; j < cols; j++) {
     for (let i = 0; i < rows; i++) {
       const k = i * cols + j;
-      if (i < lidRow[j]! && !flagged[k]) {
-        valid[k] = 1;
-        visible++;
-      }
+      if (i >= lidRow[j]! || flagged[k]) continue;
+      const x = norm.xs[k]!;
+      const y = norm.ys[k]!;
+      if ((upperLid && y < eyelidY(upperLid, x)) || (lowerLid && y > eyelidY(lowerLid, x))) continue;
+      valid[k] = 1;
+      visible++;
     }
   }
-  return { valid, lidRow, visibleFraction: visible / (rows * cols), irisMedian: median, irisSpread: spread };
+  return { valid, lidRow, upperLid, lowerLid, visibleFraction: visible / (rows * cols), irisMedian: median, irisSpread: spread };
+}
+
+/**
+ * Fits one eyelid (side 1 = upper, -1 = lower) to the per-column boundary points in its sector,
+ * in image coordinates. Rejected (null) unless enough points agree on a curve whose bend is that
+ * of an eyelid: an upper lid arches up, a lower lid sags down, neither much more than the iris.
+ */
+function fitLid(norm: NormalizedIris, lidRow: Int32Array, side: 1 | -1): EyelidCurve | null {
+  const { rows, cols } = norm;
+  const xs: number[] = [];
+  const ys: number[] = [];
+  let sectorColumns = 0;
+  for (let j = 0; j < cols; j++) {
+    const up = Math.sin((2 * Math.PI * j) / cols) * side;
+    if (up < 0.25) continue;
+    sectorColumns++;
+    const i = lidRow[j]!;
+    if (i >= rows) continue;
+    xs.push(norm.xs[i * cols + j]!);
+    ys.push(norm.ys[i * cols + j]!);
+  }
+  if (xs.length < Math.max(12, sectorColumns * 0.2)) return null;
+  const fit = fitQuadraticRobust(xs, ys);
+  if (!fit || fit.inliers < xs.length * 0.5) return null;
+  const bend = fit.curve.a2 * norm.iris.r * side;
+  return bend > -0.3 && bend < 3 ? fit.curve : null;
 }
 
 function circularMedian(values: Int32Array, half: number): Int32Array {
