@@ -90,8 +90,9 @@ export function occlusionMask(norm: NormalizedIris, excluded: Uint8Array, params
 
 /**
  * Fits one eyelid (side 1 = upper, -1 = lower) to the per-column boundary points in its sector,
- * in image coordinates. Rejected (null) unless enough points agree on a curve whose bend is that
- * of an eyelid: an upper lid arches up, a lower lid sags down, neither much more than the iris.
+ * in image coordinates. Rejected (null) unless enough points, spread across at least an iris
+ * radius, agree on a curve that bends like an eyelid: an upper lid arches up, a lower lid sags
+ * down, both gently (the drop one iris radius from the apex is under 0.6 radii).
  */
 function fitLid(norm: NormalizedIris, lidRow: Int32Array, side: 1 | -1): EyelidCurve | null {
   const { rows, cols } = norm;
@@ -108,10 +109,13 @@ function fitLid(norm: NormalizedIris, lidRow: Int32Array, side: 1 | -1): EyelidC
     ys.push(norm.ys[i * cols + j]!);
   }
   if (xs.length < Math.max(12, sectorColumns * 0.2)) return null;
+  // The points must span at least one iris radius across, or the bend is not determined.
+  if (Math.max(...xs) - Math.min(...xs) < norm.iris.r) return null;
   const fit = fitQuadraticRobust(xs, ys);
   if (!fit || fit.inliers < xs.length * 0.5) return null;
+  // a2 * r is the lid's drop one iris radius from its apex, in iris radii: eyelids bend gently.
   const bend = fit.curve.a2 * norm.iris.r * side;
-  return bend > -0.3 && bend < 3 ? fit.curve : null;
+  return bend > -0.2 && bend < 0.6 ? fit.curve : null;
 }
 
 function circularMedian(values: Int32Array, half: number): Int32Array {
