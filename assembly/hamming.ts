@@ -16,50 +16,67 @@ export function rotationCounts(probe: usize, gallery: usize, bands: i32, words: 
   const phaseBytes = probeMaskOff << 1;
   const galleryMaskOff = <usize>bands * bandBytes;
   const cells = words * 4;
+  // Shifts s and s + 4 read the same phase copy one word apart, so they are counted in one pass
+  // (each gallery and probe word loaded once for both). `done` marks shifts already counted.
+  let done: u64 = 0;
   for (let s = -rot; s <= rot; s++) {
+    const bit = (<u64>1) << (<u64>(s + rot));
+    if (done & bit) continue;
+    const paired = s + 4 <= rot && words > 1;
+    done |= bit;
+    if (paired) done |= bit << 4;
     let sc = s % cells;
     if (sc < 0) sc += cells;
     const q = <usize>(sc >> 2);
     const phase = probe + <usize>(sc & 3) * phaseBytes;
-    let xor: u64 = 0;
-    let common: u64 = 0;
+    let xorA: u64 = 0;
+    let comA: u64 = 0;
+    let xorB: u64 = 0;
+    let comB: u64 = 0;
     for (let band = 0; band < bands; band++) {
+      const bandBase = phase + <usize>band * probeBand;
       // Word w of the probe rolled by s is word (w - q) of its phase copy: with the band written
-      // twice, that is word (words - q + w) of the doubled band.
-      let pa = phase + <usize>band * probeBand + ((<usize>words - q) << 3);
+      // twice, that is word (words - q + w) of the doubled band. Shift s + 4 reads the word before
+      // it, (words - q - 1 + w), which is never below the doubled band's start since q < words.
+      let pa = bandBase + ((<usize>words - q) << 3);
       let pb = gallery + <usize>band * bandBytes;
       const end = pb + bandBytes;
-      let x0: u64 = 0;
-      let x1: u64 = 0;
-      let c0: u64 = 0;
-      let c1: u64 = 0;
-      // Four words at a time, then the remaining words one by one.
-      const end4 = pb + (bandBytes & ~(<usize>31));
-      while (pb < end4) {
-        const m0 = load<u64>(pa + probeMaskOff) & load<u64>(pb + galleryMaskOff);
-        const m1 = load<u64>(pa + probeMaskOff, 8) & load<u64>(pb + galleryMaskOff, 8);
-        const m2 = load<u64>(pa + probeMaskOff, 16) & load<u64>(pb + galleryMaskOff, 16);
-        const m3 = load<u64>(pa + probeMaskOff, 24) & load<u64>(pb + galleryMaskOff, 24);
-        c0 += popcnt<u64>(m0) + popcnt<u64>(m1);
-        c1 += popcnt<u64>(m2) + popcnt<u64>(m3);
-        x0 += popcnt<u64>((load<u64>(pa) ^ load<u64>(pb)) & m0) + popcnt<u64>((load<u64>(pa, 8) ^ load<u64>(pb, 8)) & m1);
-        x1 += popcnt<u64>((load<u64>(pa, 16) ^ load<u64>(pb, 16)) & m2) + popcnt<u64>((load<u64>(pa, 24) ^ load<u64>(pb, 24)) & m3);
-        pa += 32;
-        pb += 32;
+      if (paired) {
+        let prevC = load<u64>(pa - 8);
+        let prevM = load<u64>(pa + probeMaskOff - 8);
+        while (pb < end) {
+          const gc = load<u64>(pb);
+          const gm = load<u64>(pb + galleryMaskOff);
+          const cc = load<u64>(pa);
+          const cm = load<u64>(pa + probeMaskOff);
+          const mA = cm & gm;
+          const mB = prevM & gm;
+          comA += popcnt<u64>(mA);
+          xorA += popcnt<u64>((cc ^ gc) & mA);
+          comB += popcnt<u64>(mB);
+          xorB += popcnt<u64>((prevC ^ gc) & mB);
+          prevC = cc;
+          prevM = cm;
+          pa += 8;
+          pb += 8;
+        }
+      } else {
+        while (pb < end) {
+          const m = load<u64>(pa + probeMaskOff) & load<u64>(pb + galleryMaskOff);
+          comA += popcnt<u64>(m);
+          xorA += popcnt<u64>((load<u64>(pa) ^ load<u64>(pb)) & m);
+          pa += 8;
+          pb += 8;
+        }
       }
-      while (pb < end) {
-        const m = load<u64>(pa + probeMaskOff) & load<u64>(pb + galleryMaskOff);
-        c0 += popcnt<u64>(m);
-        x0 += popcnt<u64>((load<u64>(pa) ^ load<u64>(pb)) & m);
-        pa += 8;
-        pb += 8;
-      }
-      xor += x0 + x1;
-      common += c0 + c1;
     }
     const o = out + ((<usize>(s + rot)) << 3);
-    store<u32>(o, <u32>xor);
-    store<u32>(o + 4, <u32>common);
+    store<u32>(o, <u32>xorA);
+    store<u32>(o + 4, <u32>comA);
+    if (paired) {
+      store<u32>(o + 32, <u32>xorB);
+      store<u32>(o + 36, <u32>comB);
+    }
   }
 }
 

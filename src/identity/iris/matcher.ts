@@ -51,11 +51,18 @@ export function assertCompatible(a: TemplateShape, b: TemplateShape): void {
   }
 }
 
-/** Order in which shifts are tried: 0, -1, 1, -2, 2, ... (ties keep the smallest shift). */
-export function shiftOrder(rotations: number): number[] {
-  const out = [0];
-  for (let s = 1; s <= rotations; s++) out.push(-s, s);
-  return out;
+const shiftOrders = new Map<number, readonly number[]>();
+
+/** Order in which shifts are tried: 0, -1, 1, -2, 2, ... (ties keep the smallest shift). Cached, do not modify. */
+export function shiftOrder(rotations: number): readonly number[] {
+  let order = shiftOrders.get(rotations);
+  if (!order) {
+    const out = [0];
+    for (let s = 1; s <= rotations; s++) out.push(-s, s);
+    order = out;
+    shiftOrders.set(rotations, order);
+  }
+  return order;
 }
 
 /** Keeps the better of the best so far and the result at this shift (strictly smaller wins). */

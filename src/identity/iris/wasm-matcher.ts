@@ -8,6 +8,7 @@ import {
   DEFAULT_MATCH_PARAMS,
   matchPacked,
   NO_MATCH,
+  normaliseDistance,
   packTemplate,
   pickBest,
   shiftOrder,
@@ -68,7 +69,7 @@ export class WasmProbe {
   private readonly plane: number;
   private readonly galleryOff: number;
   private readonly outOff: number;
-  private readonly order: number[];
+  private readonly order: readonly number[];
 
   constructor(
     private readonly probe: PackedTemplate,
@@ -105,12 +106,24 @@ export class WasmProbe {
     u16.set(b.code, this.galleryOff / 2);
     u16.set(b.mask, this.galleryOff / 2 + plane);
     k.rotationCounts(BASE, this.galleryOff, b.bands, b.shape.cols / 4, params.rotations, this.outOff);
+    // Pick the best shift without allocating: same order and tie rule as pickBest.
     const out = this.outOff / 4;
-    let best: MatchResult | null = null;
+    const norm = params.normalisation;
+    let bestShift = 0;
+    let bestDistance = Infinity;
     for (const shift of this.order) {
       const i = out + 2 * (shift + params.rotations);
-      best = pickBest(best, u32[i]!, u32[i + 1]!, shift, params);
+      const common = u32[i + 1]!;
+      if (common < params.minOverlapBits || common === 0) continue;
+      const d = norm.kind === 'none' ? u32[i]! / common : normaliseDistance(u32[i]! / common, common, norm);
+      if (d < bestDistance) {
+        bestDistance = d;
+        bestShift = shift;
+      }
     }
+    if (bestDistance === Infinity) return NO_MATCH;
+    const i = out + 2 * (bestShift + params.rotations);
+    const best: MatchResult | null = pickBest(null, u32[i]!, u32[i + 1]!, bestShift, params);
     return best ?? NO_MATCH;
   }
 }
