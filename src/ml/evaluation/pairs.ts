@@ -114,17 +114,16 @@ export class PairScoresBuilder {
 
   private grow(): void {
     const size = this.distance.length * 2;
-    const d = new Float64Array(size);
-    d.set(this.distance);
-    this.distance = d;
-    const a = new Int32Array(size);
-    a.set(this.subjectA);
-    this.subjectA = a;
-    const b = new Int32Array(size);
-    b.set(this.subjectB);
-    this.subjectB = b;
-    const g = new Uint8Array(size);
-    g.set(this.genuine);
-    this.genuine = g;
+    this.distance = grown(this.distance, size);
+    this.subjectA = grown(this.subjectA, size);
+    this.subjectB = grown(this.subjectB, size);
+    this.genuine = grown(this.genuine, size);
   }
+}
+
+/** A copy of a typed array in a larger one of the same kind. */
+function grown<T extends Float64Array | Int32Array | Uint8Array>(arr: T, size: number): T {
+  const out = new (arr.constructor as new (length: number) => T)(size);
+  out.set(arr as ArrayLike<number>);
+  return out;
 }
