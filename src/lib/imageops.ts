@@ -209,17 +209,19 @@ export function quantiles(values: ArrayLike<number>, qs: readonly number[]): num
   });
 }
 
-/** Approximate quantile of values in [0, 256) from a 1024-bin histogram: fast for whole images. */
-export function histogramQuantile(values: ArrayLike<number>, q: number): number {
+/** Approximate quantiles of values in [0, 256) from one 1024-bin histogram: fast for whole images. */
+export function histogramQuantiles(values: ArrayLike<number>, qs: readonly number[]): number[] {
   const bins = new Float64Array(1024);
   for (let i = 0; i < values.length; i++) bins[Math.max(0, Math.min(1023, Math.floor(values[i]! * 4)))]++;
-  const target = q * values.length;
-  let acc = 0;
-  for (let b = 0; b < 1024; b++) {
-    acc += bins[b]!;
-    if (acc >= target) return (b + 0.5) / 4;
-  }
-  return 255.875;
+  return qs.map((q) => {
+    const target = q * values.length;
+    let acc = 0;
+    for (let b = 0; b < 1024; b++) {
+      acc += bins[b]!;
+      if (acc >= target) return (b + 0.5) / 4;
+    }
+    return 255.875;
+  });
 }
 
 /** Clamps v to [lo, hi]. */

@@ -87,36 +87,49 @@ export function encodeIris(norm: NormalizedIris, valid: Uint8Array, params: Enco
   const colStep = cols / shape.cols;
   const rowStep = rows / shape.rows;
   const validF = Float32Array.from(valid);
+  // Invalid samples above each row, per column: windows without any invalid sample have full
+  // support, so their weighted support need not be computed (most of the iris, most of the time).
+  const invalidAbove = new Int32Array((rows + 1) * cols);
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++) invalidAbove[(i + 1) * cols + j] = invalidAbove[i * cols + j]! + (valid[i * cols + j] ? 0 : 1);
+  }
   for (let f = 0; f < params.filters.length; f++) {
     const filter = params.filters[f]!;
     const kt = thetaKernel(filter);
     const kr = gaussian(filter.sigmaRho);
+    const pad = kt.radius;
+    const taps = kt.re.length;
+    let envSum = 0;
+    for (let k = 0; k < taps; k++) envSum += kt.env[k]!;
     const magRe = new Float64Array(shape.rows * shape.cols);
     const magIm = new Float64Array(shape.rows * shape.cols);
     const support = new Float64Array(shape.rows * shape.cols);
     const rowSignal = new Float64Array(cols);
     const rowValid = new Float64Array(cols);
-    const paddedSignal = new Float64Array(cols + 2 * kt.radius);
-    const paddedValid = new Float64Array(cols + 2 * kt.radius);
+    const paddedSignal = new Float64Array(cols + 2 * pad);
+    const paddedValid = new Float64Array(cols + 2 * pad);
+    const invalidPrefix = new Int32Array(cols + 2 * pad + 1);
     for (let r = 0; r < shape.rows; r++) {
       const centre = Math.floor((r + 0.5) * rowStep);
+      const lo = Math.max(0, centre - kr.radius);
+      const hi = Math.min(rows - 1, centre + kr.radius);
+      // Circular prefix of invalid counts in this row band, over the padded columns.
+      for (let j = 0; j < cols + 2 * pad; j++) {
+        const col = (j - pad + cols) % cols;
+        invalidPrefix[j + 1] = invalidPrefix[j]! + invalidAbove[(hi + 1) * cols + col]! - invalidAbove[lo * cols + col]!;
+      }
+      const anyInvalid = invalidPrefix[cols + 2 * pad]! > 0;
       rowSignal.fill(0);
       rowValid.fill(0);
       let wsum = 0;
-      for (let d = -kr.radius; d <= kr.radius; d++) {
-        const i = centre + d;
-        if (i < 0 || i >= rows) continue;
-        const w = kr.w[d + kr.radius]!;
+      for (let i = lo; i <= hi; i++) {
+        const w = kr.w[i - centre + kr.radius]!;
         wsum += w;
-        for (let j = 0; j < cols; j++) {
-          rowSignal[j] += w * filled[i * cols + j]!;
-          rowValid[j] += w * validF[i * cols + j]!;
-        }
+        const row = i * cols;
+        for (let j = 0; j < cols; j++) rowSignal[j] += w * filled[row + j]!;
+        if (anyInvalid) for (let j = 0; j < cols; j++) rowValid[j] += w * validF[row + j]!;
       }
-      let envSum = 0;
-      for (let k = 0; k < kt.env.length; k++) envSum += kt.env[k]!;
       // Circular padding so the angular convolution needs no modulo.
-      const pad = kt.radius;
       for (let j = 0; j < cols + 2 * pad; j++) {
         const src = (j - pad + cols) % cols;
         paddedSignal[j] = rowSignal[src]!;
@@ -126,17 +139,21 @@ export function encodeIris(norm: NormalizedIris, valid: Uint8Array, params: Enco
         const start = Math.floor(c * colStep);
         let re = 0;
         let im = 0;
-        let sup = 0;
-        for (let k = 0; k < kt.re.length; k++) {
+        for (let k = 0; k < taps; k++) {
           const v = paddedSignal[start + k]!;
           re += kt.re[k]! * v;
           im += kt.im[k]! * v;
-          sup += kt.env[k]! * paddedValid[start + k]!;
         }
         const cell = r * shape.cols + c;
         magRe[cell] = re;
         magIm[cell] = im;
-        support[cell] = sup / (envSum * wsum);
+        if (invalidPrefix[start + taps]! === invalidPrefix[start]!) {
+          support[cell] = 1;
+        } else {
+          let sup = 0;
+          for (let k = 0; k < taps; k++) sup += kt.env[k]! * paddedValid[start + k]!;
+          support[cell] = sup / (envSum * wsum);
+        }
       }
     }
     const reCut = fragileCut(magRe, support, params);

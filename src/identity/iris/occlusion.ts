@@ -4,7 +4,7 @@
  * column an eyelid boundary is the radius beyond which most samples are flagged, smoothed across
  * columns so the boundary is a continuous curve (where no lid reaches the iris it stays at the limbus).
  */
-import { histogramQuantile } from '../../lib/imageops.js';
+import { histogramQuantiles } from '../../lib/imageops.js';
 import { eyelidY, fitQuadraticRobust, type EyelidCurve } from './geometry.js';
 import type { NormalizedIris } from './normalize.js';
 
@@ -50,7 +50,7 @@ export function occlusionMask(norm: NormalizedIris, excluded: Uint8Array, params
       if (!excluded[k]) reference.push(image[k]!);
     }
   }
-  const [q25, median, q75] = reference.length > 0 ? [0.25, 0.5, 0.75].map((q) => histogramQuantile(reference, q)) as [number, number, number] : [0, 0, 0];
+  const [q25, median, q75] = (reference.length > 0 ? histogramQuantiles(reference, [0.25, 0.5, 0.75]) : [0, 0, 0]) as [number, number, number];
   const spread = Math.max(2, (q75 - q25) / 1.349);
   const hi = median + params.brightK * spread;
   const lo = median - params.darkK * spread;

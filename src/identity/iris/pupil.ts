@@ -4,7 +4,7 @@
  * and the candidate with the strongest circular edge wins.
  */
 import { IriskError } from '../../lib/errors.js';
-import { boxBlur, distanceTransform, histogramQuantile, opening, sampleBilinear, type FloatImage } from '../../lib/imageops.js';
+import { boxBlur, distanceTransform, histogramQuantiles, opening, sampleBilinear, type FloatImage } from '../../lib/imageops.js';
 import type { WorkingImage } from './working-image.js';
 import { angleRange, circularStep, radialEdges } from './edges.js';
 import { fitCircleRobust, type Circle } from './geometry.js';
@@ -64,8 +64,7 @@ export function locatePupil(img: WorkingImage, params: PupilParams = DEFAULT_PUP
   // Opening removes what is left of reflections inside the pupil (a ring of bright spots would
   // otherwise split the dark blob); then a light blur.
   const small = boxBlur(opening(img.downsampled(f), params.openingRadius), 1);
-  const lo = histogramQuantile(small.data, 0.005);
-  const mid = histogramQuantile(small.data, 0.5);
+  const [lo, mid] = histogramQuantiles(small.data, [0.005, 0.5]) as [number, number];
   const minR = (params.minRadiusFraction * side) / f;
   const maxR = (params.maxRadiusFraction * side) / f;
   const perLevel: Candidate[][] = [];
