@@ -105,14 +105,16 @@ export function registerIrisCommands(program: Command): void {
     .option('--bootstrap <n>', 'bootstrap replicates for confidence intervals', '1000')
     .option('--seed <s>', 'bootstrap seed', '1')
     .option('--worst <n>', 'worst genuine and best impostor pairs to list with debug images', '10')
+    .option('--workers <n>', 'worker threads for encoding (default: the available cores, at most 8)')
     .option('--json', 'print the whole report as JSON')
-    .action((dataset: string, opts: { report: string; config?: string; bootstrap: string; seed: string; worst: string; json?: boolean }) =>
+    .action((dataset: string, opts: { report: string; config?: string; bootstrap: string; seed: string; worst: string; workers?: string; json?: boolean }) =>
       run(opts, async () => {
         const report = await evaluateIrisDataset(dataset, opts.report, {
           config: await loadPipelineConfig(opts.config),
           bootstrapReplicates: intOption(opts.bootstrap, '--bootstrap', 10, 100_000),
           seed: intOption(opts.seed, '--seed', 0, 2 ** 32 - 1),
           worstPairs: intOption(opts.worst, '--worst', 0, 1000),
+          ...(opts.workers !== undefined ? { workers: intOption(opts.workers, '--workers', 1, 64) } : {}),
           progress: terminalProgress(!opts.json && process.stderr.isTTY === true),
         });
         emit(opts, report, summariseReport(report, join(opts.report, 'report.json')));

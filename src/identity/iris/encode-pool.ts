@@ -1,0 +1,110 @@
+/**
+ * Encoding many image files on every core: a pool of worker threads, each running the pipeline;
+ * with one worker (or one core) the same work runs in this thread. Results come back in input
+ * order, whichever worker finished first.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { IriskError, isIriskError, type ErrorCode } from '../../lib/errors.js';
+import { loadGray } from '../../lib/image.js';
+import type { PipelineConfig } from './config.js';
+import type { Circle } from './geometry.js';
+import { encodeImage } from './pipeline.js';
+import type { IrisTemplate } from './template.js';
+
+/** One file to encode. */
+export interface EncodeJob {
+  index: number;
+  path: string;
+}
+
+/** What encoding one file gave: a template and its circles, or the code of the error that rejected it. */
+export type EncodeOutcome =
+  | { index: number; ok: true; ms: number; template: IrisTemplate; pupil: Circle; iris: Circle }
+  | { index: number; ok: false; ms: number; code: ErrorCode | 'INTERNAL'; message: string };
+
+/** Default worker count: the cores available, at most 8. */
+export function defaultWorkers(): number {
+  return Math.max(1, Math.min(8, availableParallelism()));
+}
+
+/** Encodes every path; `onDone` is called once per file as it finishes. */
+export async function encodeFiles(paths: string[], config: PipelineConfig, workers = defaultWorkers(), onDone: () => void = () => {}): Promise<EncodeOutcome[]> {
+  const n = Math.max(1, Math.min(workers, paths.length));
+  const outcomes = n <= 1 ? await encodeInThread(paths, config, onDone) : await encodeInWorkers(paths, config, n, onDone);
+  const internal = outcomes.find((o) => !o.ok && o.code === 'INTERNAL');
+  if (internal && !internal.ok) throw new Error(`encoding ${paths[internal.index]} failed: ${internal.message}`);
+  return outcomes;
+}
+
+async function encodeInThread(paths: string[], config: PipelineConfig, onDone: () => void): Promise<EncodeOutcome[]> {
+  const out: EncodeOutcome[] = [];
+  for (const [index, path] of paths.entries()) {
+    const t0 = performance.now();
+    try {
+      const r = encodeImage(await loadGray(path), config);
+      out.push({ index, ok: true, ms: performance.now() - t0, template: r.template, pupil: r.pupil, iris: r.iris });
+    } catch (e) {
+      if (!isIriskError(e)) throw e;
+      out.push({ index, ok: false, ms: performance.now() - t0, code: e.code, message: e.message });
+    }
+    onDone();
+  }
+  return out;
+}
+
+/**
+ * How to start a worker: the compiled worker script beside this module, or, when running from
+ * TypeScript sources (tests), a small bootstrap that registers tsx and then imports the script.
+ */
+function workerSource(): { source: string | URL; eval: boolean } {
+  if (!import.meta.url.endsWith('.ts')) return { source: new URL('./encode-worker.js', import.meta.url), eval: false };
+  const script = new URL('./encode-worker.ts', import.meta.url).href;
+  return { source: `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(script)}); });`, eval: true };
+}
+
+function encodeInWorkers(paths: string[], config: PipelineConfig, n: number, onDone: () => void): Promise<EncodeOutcome[]> {
+  const start = workerSource();
+  const outcomes: EncodeOutcome[] = new Array(paths.length);
+  let next = 0;
+  let finished = 0;
+  return new Promise((resolve, reject) => {
+    const pool: Worker[] = [];
+    let settled = false;
+    const stop = (): void => {
+      settled = true;
+      for (const w of pool) void w.terminate();
+    };
+    const feed = (w: Worker): void => {
+      if (next < paths.length) {
+        const job: EncodeJob = { index: next, path: paths[next]! };
+        next++;
+        w.postMessage(job);
+      }
+    };
+    for (let k = 0; k < n; k++) {
+      const w = new Worker(start.source, { workerData: { config }, eval: start.eval });
+      pool.push(w);
+      w.on('message', (o: EncodeOutcome) => {
+        outcomes[o.index] = o;
+        finished++;
+        onDone();
+        if (finished === paths.length) {
+          stop();
+          resolve(outcomes);
+        } else feed(w);
+      });
+      w.on('error', (e) => {
+        if (settled) return;
+        stop();
+        reject(new IriskError('INTERNAL', `an encoding worker failed: ${e.message}`));
+      });
+      w.on('exit', (code) => {
+        if (settled) return;
+        stop();
+        reject(new IriskError('INTERNAL', `an encoding worker exited with code ${code} before the work was done`));
+      });
+      feed(w);
+    }
+  });
+}
