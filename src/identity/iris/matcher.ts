@@ -53,8 +53,8 @@ export function assertCompatible(a: TemplateShape, b: TemplateShape): void {
 
 const shiftOrders = new Map<number, readonly number[]>();
 
-/** Order in which shifts are tried: 0, -1, 1, -2, 2, ... (ties keep the smallest shift). Cached, do not modify. */
-export function shiftOrder(rotations: number): readonly number[] {
+/** Order in which shifts are ranked: 0, -1, 1, -2, 2, ... (ties keep the smallest shift). Cached, do not modify. */
+function shiftOrder(rotations: number): readonly number[] {
   let order = shiftOrders.get(rotations);
   if (!order) {
     const out = [0];
@@ -65,13 +65,28 @@ export function shiftOrder(rotations: number): readonly number[] {
   return order;
 }
 
-/** Keeps the better of the best so far and the result at this shift (strictly smaller wins). */
-export function pickBest(best: MatchResult | null, xor: number, common: number, shift: number, params: MatchParams): MatchResult | null {
-  if (common < params.minOverlapBits || common === 0) return best;
-  const raw = xor / common;
-  const distance = normaliseDistance(raw, common, params.normalisation);
-  if (!best || distance < best.distance) return { distance, rawDistance: raw, rotation: shift, overlapBits: common };
-  return best;
+/**
+ * The best shift from per-shift counts, as every kernel reports them: for shift s in
+ * [-rotations, rotations], counts[base + 2 (s + rotations)] disagreeing bits and the next entry
+ * common bits. Smallest (normalised) distance wins; ties keep the earlier shift in shiftOrder.
+ * Shifts with fewer common bits than minOverlapBits are skipped; none left gives NO_MATCH.
+ */
+export function bestOfCounts(counts: ArrayLike<number>, base: number, params: MatchParams): MatchResult {
+  let bestShift = 0;
+  let bestDistance = Infinity;
+  for (const shift of shiftOrder(params.rotations)) {
+    const i = base + 2 * (shift + params.rotations);
+    const common = counts[i + 1]!;
+    if (common < params.minOverlapBits || common === 0) continue;
+    const d = normaliseDistance(counts[i]! / common, common, params.normalisation);
+    if (d < bestDistance) {
+      bestDistance = d;
+      bestShift = shift;
+    }
+  }
+  if (bestDistance === Infinity) return NO_MATCH;
+  const i = base + 2 * (bestShift + params.rotations);
+  return { distance: bestDistance, rawDistance: counts[i]! / counts[i + 1]!, rotation: bestShift, overlapBits: counts[i + 1]! };
 }
 
 /** The result when no shift had enough common bits. */
@@ -81,8 +96,8 @@ export const NO_MATCH: MatchResult = { distance: 1, rawDistance: 1, rotation: 0,
 export function matchReference(a: IrisTemplate, b: IrisTemplate, params: MatchParams = DEFAULT_MATCH_PARAMS): MatchResult {
   assertCompatible(a, b);
   const cellBits = a.filters * 2;
-  let best: MatchResult | null = null;
-  for (const shift of shiftOrder(params.rotations)) {
+  const counts = new Float64Array(2 * (2 * params.rotations + 1));
+  for (let shift = -params.rotations; shift <= params.rotations; shift++) {
     let xor = 0;
     let common = 0;
     for (let r = 0; r < a.rows; r++) {
@@ -98,9 +113,10 @@ export function matchReference(a: IrisTemplate, b: IrisTemplate, params: MatchPa
         }
       }
     }
-    best = pickBest(best, xor, common, shift, params);
+    counts[2 * (shift + params.rotations)] = xor;
+    counts[2 * (shift + params.rotations) + 1] = common;
   }
-  return best ?? NO_MATCH;
+  return bestOfCounts(counts, 0, params);
 }
 
 /**
@@ -151,8 +167,8 @@ export function matchPacked(a: PackedTemplate, b: PackedTemplate, params: MatchP
   const am = a.mask;
   const bc = b.code;
   const bm = b.mask;
-  let best: MatchResult | null = null;
-  for (const shift of shiftOrder(params.rotations)) {
+  const counts = new Float64Array(2 * (2 * params.rotations + 1));
+  for (let shift = -params.rotations; shift <= params.rotations; shift++) {
     let xor = 0;
     let common = 0;
     const s = ((shift % cols) + cols) % cols;
@@ -167,7 +183,8 @@ export function matchPacked(a: PackedTemplate, b: PackedTemplate, params: MatchP
         xor += POP16[(ac[ia]! ^ bc[ib]!) & m]!;
       }
     }
-    best = pickBest(best, xor, common, shift, params);
+    counts[2 * (shift + params.rotations)] = xor;
+    counts[2 * (shift + params.rotations) + 1] = common;
   }
-  return best ?? NO_MATCH;
+  return bestOfCounts(counts, 0, params);
 }

@@ -7,11 +7,8 @@ import {
   assertCompatible,
   DEFAULT_MATCH_PARAMS,
   matchPacked,
-  NO_MATCH,
-  normaliseDistance,
+  bestOfCounts,
   packTemplate,
-  pickBest,
-  shiftOrder,
   type MatchParams,
   type MatchResult,
   type PackedTemplate,
@@ -69,14 +66,12 @@ export class WasmProbe {
   private readonly plane: number;
   private readonly galleryOff: number;
   private readonly outOff: number;
-  private readonly order: readonly number[];
 
   constructor(
     private readonly probe: PackedTemplate,
     private readonly params: MatchParams = DEFAULT_MATCH_PARAMS,
   ) {
     this.plane = probe.bands * probe.shape.cols;
-    this.order = shiftOrder(params.rotations);
     this.galleryOff = BASE + probeBytes(probe);
     this.outOff = this.galleryOff + 2 * this.plane * 2;
     ensureMemory(this.k, probeBytes(probe) + 2 * this.plane * 2 + 8 * (2 * params.rotations + 1));
@@ -106,25 +101,7 @@ export class WasmProbe {
     u16.set(b.code, this.galleryOff / 2);
     u16.set(b.mask, this.galleryOff / 2 + plane);
     k.rotationCounts(BASE, this.galleryOff, b.bands, b.shape.cols / 4, params.rotations, this.outOff);
-    // Pick the best shift without allocating: same order and tie rule as pickBest.
-    const out = this.outOff / 4;
-    const norm = params.normalisation;
-    let bestShift = 0;
-    let bestDistance = Infinity;
-    for (const shift of this.order) {
-      const i = out + 2 * (shift + params.rotations);
-      const common = u32[i + 1]!;
-      if (common < params.minOverlapBits || common === 0) continue;
-      const d = norm.kind === 'none' ? u32[i]! / common : normaliseDistance(u32[i]! / common, common, norm);
-      if (d < bestDistance) {
-        bestDistance = d;
-        bestShift = shift;
-      }
-    }
-    if (bestDistance === Infinity) return NO_MATCH;
-    const i = out + 2 * (bestShift + params.rotations);
-    const best: MatchResult | null = pickBest(null, u32[i]!, u32[i + 1]!, bestShift, params);
-    return best ?? NO_MATCH;
+    return bestOfCounts(u32, this.outOff / 4, params);
   }
 }
 
