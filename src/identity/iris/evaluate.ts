@@ -154,14 +154,20 @@ async function listPairs(
   const idx = refs.map((_, k) => k);
   const worstGenuine = idx.filter((k) => genuine[k]).sort((x, y) => distance[y]! - distance[x]!).slice(0, count);
   const bestImpostor = idx.filter((k) => !genuine[k]).sort((x, y) => distance[x]! - distance[y]!).slice(0, count);
+  // One capture often appears in several listed pairs: trace each capture once.
+  const traces = new Map<number, PipelineTrace>();
+  const traceOf = async (index: number): Promise<PipelineTrace> => {
+    let trace = traces.get(index);
+    if (!trace) {
+      encodeImage(await loadGray(enrolled[index]!.item.path), config, { onTrace: (t) => (trace = t) });
+      traces.set(index, trace!);
+    }
+    return trace!;
+  };
   const describe = async (k: number, kind: string, rank: number): Promise<ListedPair> => {
     const ref = refs[k]!;
     const dir = join(reportDir, 'pairs', `${kind}-${String(rank + 1).padStart(2, '0')}`);
-    for (const [label, e] of [['a', enrolled[ref.i]!], ['b', enrolled[ref.j]!]] as const) {
-      let trace: PipelineTrace | null = null;
-      encodeImage(await loadGray(e.item.path), config, { onTrace: (t) => (trace = t) });
-      if (trace) await writeDebugImages(dir, trace, `${label}-`);
-    }
+    for (const [label, index] of [['a', ref.i], ['b', ref.j]] as const) await writeDebugImages(dir, await traceOf(index), `${label}-`);
     return { a: enrolled[ref.i]!.item.name, b: enrolled[ref.j]!.item.name, distance: distance[k]!, rotation: ref.rotation, overlapBits: ref.overlap, debugDir: dir };
   };
   const g: ListedPair[] = [];
