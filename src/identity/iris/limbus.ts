@@ -48,7 +48,6 @@ export function locateLimbus(img: WorkingImage, pupil: Circle, params: LimbusPar
   const side = Math.min(img.width, img.height);
   const f = img.factorFor(params.workingSide);
   const small = boxBlur(img.downsampled(f), 1);
-  const angles = lateralAngles(params, 36);
   const rMin = Math.max(pupil.r * params.minRadiusRatio, pupil.r + 6);
   const rMax = Math.min(pupil.r * params.maxRadiusRatio, side * 0.6);
   if (rMax <= rMin) throw new IriskError('IRIS_NOT_FOUND', 'No room for an iris around the pupil', { pupil });
