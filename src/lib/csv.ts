@@ -4,8 +4,11 @@
  */
 import { IriskError } from './errors.js';
 
-/** Parses CSV text into a header and records keyed by header names. Throws DATASET_INVALID on malformed input. */
-export function parseCsv(text: string, source = 'csv'): { header: string[]; records: Record<string, string>[] } {
+/**
+ * Parses CSV text into a trimmed header and rows of fields (every row as wide as the header).
+ * Throws DATASET_INVALID on malformed input.
+ */
+export function parseCsvRows(text: string, source = 'csv'): { header: string[]; rows: string[][] } {
   const rows: string[][] = [];
   let row: string[] = [];
   let field = '';
@@ -36,10 +39,19 @@ export function parseCsv(text: string, source = 'csv'): { header: string[]; reco
   if (field !== '' || row.length > 0) { row.push(field); rows.push(row); }
   if (rows.length === 0) throw new IriskError('DATASET_INVALID', `${source} is empty`);
   const header = rows[0]!.map((h) => h.trim());
-  const records = rows.slice(1).map((r, k) => {
+  const data = rows.slice(1);
+  data.forEach((r, k) => {
     if (r.length !== header.length) {
       throw new IriskError('DATASET_INVALID', `${source} line ${k + 2}: ${r.length} fields, header has ${header.length}`, { line: k + 2 });
     }
+  });
+  return { header, rows: data };
+}
+
+/** Parses CSV text into a header and records keyed by header names. Throws DATASET_INVALID on malformed input. */
+export function parseCsv(text: string, source = 'csv'): { header: string[]; records: Record<string, string>[] } {
+  const { header, rows } = parseCsvRows(text, source);
+  const records = rows.map((r) => {
     const rec: Record<string, string> = {};
     header.forEach((h, j) => (rec[h] = r[j]!));
     return rec;

@@ -20,6 +20,7 @@ export const ERROR_CODES = {
   TEMPLATE_INVALID: 'input',
   TEMPLATE_INCOMPATIBLE: 'input',
   CONFIG_INVALID: 'input',
+  MODEL_INVALID: 'input',
   IRIS_PUPIL_NOT_FOUND: 'input',
   IRIS_NOT_FOUND: 'input',
   IRIS_EYE_CLOSED: 'input',
@@ -29,6 +30,14 @@ export const ERROR_CODES = {
   IRIS_OCCLUDED: 'input',
   IRIS_BLURRY: 'input',
   IRIS_TOO_FEW_BITS: 'input',
+  XGBOOST_UNAVAILABLE: 'internal',
+  XGBOOST_FAILED: 'internal',
+  STORE_UNAVAILABLE: 'input',
+  MODEL_VERSION_NOT_FOUND: 'input',
+  MODEL_ALIAS_NOT_FOUND: 'input',
+  MODEL_REF_AMBIGUOUS: 'input',
+  REGISTRY_INVALID: 'input',
+  REGISTRY_CORRUPT: 'input',
   INTERNAL: 'internal',
 } as const satisfies Record<string, ErrorKind>;
 

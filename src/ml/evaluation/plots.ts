@@ -38,6 +38,8 @@ export interface ChartSeries {
   fill?: number;
   /** Leave the series out of the legend (reference lines). */
   hideInLegend?: boolean;
+  /** Mark each point with a dot (e.g. the bins of a reliability diagram). */
+  showPoints?: boolean;
 }
 
 /** A labelled point drawn on top of the series (e.g. the EER). */
@@ -66,6 +68,8 @@ export interface LineChartSpec {
   series: readonly ChartSeries[];
   markers?: readonly ChartMarker[];
   verticalLines?: readonly ChartRule[];
+  /** Corner of the plot area holding the legend (default top-right); pick the corner the data leave empty. */
+  legendPosition?: 'top-right' | 'bottom-right' | 'top-left';
   width?: number;
   height?: number;
 }
@@ -131,8 +135,9 @@ export function lineChartSvg(spec: LineChartSpec): string {
       type: 'line',
       name: s.name,
       data: drawable(s.points, spec),
-      showSymbol: false,
-      symbol: 'none',
+      showSymbol: s.showPoints === true,
+      symbol: s.showPoints ? 'circle' : 'none',
+      ...(s.showPoints ? { symbolSize: 6 } : {}),
       silent: true,
       z: 3,
       color,
@@ -194,6 +199,13 @@ export function lineChartSvg(spec: LineChartSpec): string {
     });
   }
   const legendNames = spec.series.filter((s) => !s.hideInLegend).map((s) => s.name);
+  const gridTop = spec.subtitle ? 70 : 56;
+  const legendPlace =
+    spec.legendPosition === 'bottom-right'
+      ? { right: 48, bottom: 76 }
+      : spec.legendPosition === 'top-left'
+        ? { left: 90, top: gridTop + 10 }
+        : { right: 24, top: spec.subtitle ? 78 : 58 };
   const option = {
     animation: false,
     backgroundColor: '#ffffff',
@@ -208,8 +220,7 @@ export function lineChartSvg(spec: LineChartSpec): string {
     },
     legend: {
       data: legendNames,
-      right: 24,
-      top: spec.subtitle ? 78 : 58,
+      ...legendPlace,
       orient: 'vertical',
       backgroundColor: 'rgba(255,255,255,0.9)',
       borderColor: GRID,
@@ -220,7 +231,7 @@ export function lineChartSvg(spec: LineChartSpec): string {
       textStyle: { fontSize: 12, color: INK, fontFamily: FONT },
       icon: 'rect',
     },
-    grid: { left: 78, right: 36, top: spec.subtitle ? 70 : 56, bottom: 64 },
+    grid: { left: 78, right: 36, top: gridTop, bottom: 64 },
     xAxis: axisOption(spec.x, 34),
     yAxis: axisOption(spec.y, 52),
     series,
