@@ -3,8 +3,9 @@
  * Benchmarks are never part of `npm test`.
  */
 import { benchIris } from './iris.js';
+import { benchMl } from './ml.js';
 
-const GROUPS: Record<string, () => Promise<void>> = { iris: benchIris };
+const GROUPS: Record<string, () => Promise<void>> = { iris: benchIris, ml: benchMl };
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((g) => !(g in GROUPS));

@@ -2,7 +2,8 @@
 # Sets up irisk on a Debian/Ubuntu machine with Node.js >= 20:
 #   1. checks Node.js and npm;
 #   2. installs the system packages irisk needs, with apt-get, when they are missing
-#      (fontconfig-config and fonts-dejavu-core: text in PNG plots);
+#      (fontconfig-config and fonts-dejavu-core: text in PNG plots; libxgboost0: XGBoost's C
+#      library, for training; xgboost: its command-line program, the baseline of `npm run bench -- ml`);
 #   3. installs the npm dependencies (npm ci) and builds (WebAssembly kernels + TypeScript).
 # It downloads only from the npm registry and Debian's package archive, and stops with a clear
 # message when a step cannot be done.
@@ -17,14 +18,14 @@ major=$(node -p 'process.versions.node.split(".")[0]')
 [ "$major" -ge 20 ] || fail "Node.js $(node --version) is too old; irisk needs Node.js 20 or newer"
 command -v npm >/dev/null 2>&1 || fail "npm is not installed (apt-get install npm)"
 
-SYSTEM_PACKAGES=(fontconfig-config fonts-dejavu-core)
+SYSTEM_PACKAGES=(fontconfig-config fonts-dejavu-core libxgboost0 xgboost)
 missing=()
 for p in "${SYSTEM_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if [ "${#missing[@]}" -gt 0 ]; then
   if ! command -v apt-get >/dev/null 2>&1; then
-    say "WARNING: cannot install ${missing[*]} (no apt-get); plots will render without text"
+    say "WARNING: cannot install ${missing[*]} (no apt-get): plots render without text and training (XGBoost) fails with XGBOOST_UNAVAILABLE until they are installed"
   else
     SUDO=""
     [ "$(id -u)" -eq 0 ] || SUDO="sudo"

@@ -5,6 +5,8 @@ import { Command, CommanderError } from 'commander';
 import { registerIrisCommands } from './commands/iris.js';
 import { registerSynthCommands } from './commands/synth.js';
 import { registerDemoCommand } from './commands/demo.js';
+import { registerModelsCommands } from './commands/models.js';
+import { registerTrainCommands } from './commands/train.js';
 
 /** Builds the command tree (exported for tests). */
 export function buildProgram(): Command {
@@ -16,6 +18,8 @@ export function buildProgram(): Command {
   registerSynthCommands(program);
   registerIrisCommands(program);
   registerDemoCommand(program);
+  registerModelsCommands(program);
+  registerTrainCommands(program);
   return program;
 }
 

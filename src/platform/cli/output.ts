@@ -49,3 +49,17 @@ export function sizeOption(value: string): { width: number; height: number } {
   if (!m) throw new IriskError('USAGE', `--size must look like 640x480 (got "${value}")`);
   return { width: Number(m[1]), height: Number(m[2]) };
 }
+
+/** A byte count for people: "512 B", "4.0 KiB", "1.2 MiB". */
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+/** Rows as aligned plain-text columns (the last column is not padded). */
+export function textTable(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]): string => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
+  return [line(header), ...rows.map(line)].join('\n');
+}

@@ -104,11 +104,15 @@ export class TreeExplainer {
     const p = this.path;
     const f = this.forest;
     const here = start + depth + 1;
-    // Copy the parent's path to this level's slice, then extend it.
-    p.feature.copyWithin(here, start, start + depth + 1);
-    p.zero.copyWithin(here, start, start + depth + 1);
-    p.one.copyWithin(here, start, start + depth + 1);
-    p.weight.copyWithin(here, start, start + depth + 1);
+    // Copy the parent's path to this level's slice (a plain loop: paths are a few elements long and
+    // builtin calls would cost more than the copy), then extend it.
+    const { feature: pf, zero: pz, one: po, weight: pw } = p;
+    for (let i = 0; i <= depth; i++) {
+      pf[here + i] = pf[start + i]!;
+      pz[here + i] = pz[start + i]!;
+      po[here + i] = po[start + i]!;
+      pw[here + i] = pw[start + i]!;
+    }
     extendPath(p, here, depth, zeroFraction, oneFraction, featureIndex);
 
     const split = f.feature[node]!;
