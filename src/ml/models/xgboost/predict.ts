@@ -1,11 +1,30 @@
 /**
  * Prediction from a Forest in plain TypeScript, so serving needs no native library. Margins are
  * summed in float32 in libxgboost's order (base margin, then tree by tree), which makes them equal
- * to libxgboost's own predictions, not merely close.
+ * to libxgboost's own predictions, not merely close. Forests whose trees have at most 32 leaves
+ * are compiled once into leaf bitvectors (compiled.ts); others are traversed node by node.
  */
 import { IriskError } from '../../../lib/errors.js';
 import type { FeatureMatrix } from '../../data/dataset.js';
+import { compileForest, compiledMarginRow, compiledMargins, compiledScratch, type CompiledForest } from './compiled.js';
 import type { Forest } from './model-json.js';
+
+interface Compiled {
+  forest: CompiledForest;
+  scratch: ReturnType<typeof compiledScratch>;
+}
+const compiledCache = new WeakMap<Forest, Compiled | null>();
+
+/** The compiled form of a forest (built on first use), or null when it cannot be compiled. */
+function compiled(forest: Forest): Compiled | null {
+  let c = compiledCache.get(forest);
+  if (c === undefined) {
+    const cf = compileForest(forest);
+    c = cf === null ? null : { forest: cf, scratch: compiledScratch(cf) };
+    compiledCache.set(forest, c);
+  }
+  return c;
+}
 
 const fround = Math.fround;
 
@@ -25,6 +44,12 @@ export function leafFor(forest: Forest, root: number, x: ArrayLike<number>, offs
 
 /** The margin (log-odds for the logistic objectives) of one row. */
 export function predictMarginRow(forest: Forest, x: ArrayLike<number>, offset = 0): number {
+  const c = compiled(forest);
+  return c === null ? traverseMarginRow(forest, x, offset) : compiledMarginRow(c.forest, x, offset, c.scratch);
+}
+
+/** The margin of one row by walking every tree from its root (the reference the fast path must equal). */
+export function traverseMarginRow(forest: Forest, x: ArrayLike<number>, offset = 0): number {
   const { roots, value } = forest;
   let sum = fround(forest.baseMargin);
   for (let t = 0; t < roots.length; t++) sum = fround(sum + value[leafFor(forest, roots[t]!, x, offset)]!);
@@ -40,8 +65,9 @@ function checkWidth(forest: Forest, cols: number): void {
 /** Margins for every row of a matrix. */
 export function predictMargins(forest: Forest, m: FeatureMatrix, out = new Float64Array(m.rows)): Float64Array {
   checkWidth(forest, m.cols);
-  const x = m.values;
-  for (let r = 0; r < m.rows; r++) out[r] = predictMarginRow(forest, x, r * m.cols);
+  const c = compiled(forest);
+  if (c !== null) return compiledMargins(c.forest, m.values, m.rows, m.cols, out);
+  for (let r = 0; r < m.rows; r++) out[r] = traverseMarginRow(forest, m.values, r * m.cols);
   return out;
 }
 

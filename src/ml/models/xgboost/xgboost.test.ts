@@ -4,7 +4,8 @@ import { selectRows } from '../../data/dataset.js';
 import { NativeBooster, NativeMatrix } from './booster.js';
 import { parseXgboostJson } from './model-json.js';
 import { XgbModel } from './model.js';
-import { predictMargins } from './predict.js';
+import { compileForest, compiledMarginRow } from './compiled.js';
+import { predictMargins, traverseMarginRow } from './predict.js';
 import { trainXgboost, parseEvalLine } from './train.js';
 
 const world = tabularWorld({ rows: 4000, cols: 8, seed: 11, missingRate: 0.15 });
@@ -161,5 +162,37 @@ describe('the XGBoost JSON reader refuses what it cannot serve', () => {
         expect((e as { code?: string }).code).toBe('MODEL_INVALID');
       }
     }
+  });
+});
+
+describe('the compiled forest (leaf bitvectors) equals the tree walk exactly', () => {
+  const edge = tabularWorld({ rows: 3000, cols: 6, seed: 4, missingRate: 0.2 });
+  // Rows that sit exactly on thresholds, at +/- infinity, and all-missing.
+  const extra = (forest: ReturnType<typeof parseXgboostJson>) => {
+    const rows: number[][] = [];
+    for (let n = 0; n < forest.feature.length && rows.length < 200; n++) {
+      if (forest.feature[n]! < 0) continue;
+      const row = Array.from({ length: edge.cols }, (_, j) => edge.values[(n % edge.rows) * edge.cols + j]!);
+      row[forest.feature[n]!] = forest.threshold[n]!;
+      rows.push(row);
+    }
+    rows.push(new Array(edge.cols).fill(Number.POSITIVE_INFINITY), new Array(edge.cols).fill(Number.NEGATIVE_INFINITY), new Array(edge.cols).fill(Number.NaN));
+    return { rows: rows.length, cols: edge.cols, values: Float32Array.from(rows.flat()), featureNames: edge.featureNames };
+  };
+  for (const [depth, rounds] of [[1, 7], [3, 41], [4, 40], [5, 25], [6, 10]] as const) {
+    it(`depth ${depth}, ${rounds} trees (${depth <= 4 ? 'two trees per word' : depth === 5 ? 'one tree per word' : 'not compiled: more than 32 leaves'})`, () => {
+      const forest = parseXgboostJson(trainXgboost(edge, { rounds, maxDepth: depth, eta: 0.3, subsample: 0.8 }).modelJson);
+      const c = compileForest(forest);
+      if (depth <= 5) expect(c).not.toBeNull();
+      for (const m of [edge, extra(forest)]) {
+        const walked = Array.from({ length: m.rows }, (_, r) => traverseMarginRow(forest, m.values, r * m.cols));
+        expect(Array.from(predictMargins(forest, m))).toEqual(walked);
+        if (c) for (let r = 0; r < m.rows; r += 37) expect(compiledMarginRow(c, m.values, r * m.cols)).toBe(walked[r]);
+      }
+    });
+  }
+  it('falls back to the tree walk when the tables would exceed the memory cap', () => {
+    const forest = parseXgboostJson(trainXgboost(edge, { rounds: 5, maxDepth: 3 }).modelJson);
+    expect(compileForest(forest, 16)).toBeNull();
   });
 });
