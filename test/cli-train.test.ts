@@ -45,7 +45,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe('irisk train tabular + models gate', () => {
+describe('irisk train tabular + models gate + models import', () => {
   let good: string;
 
   it('cross-validates, writes the report and plots, and registers the model', async () => {
@@ -87,6 +87,16 @@ describe('irisk train tabular + models gate', () => {
     expect(json.checks.find((c: { name: string }) => c.name === 'auc').pass).toBe(false);
   });
 
+  it('imports a model trained elsewhere and gates it against the original', async () => {
+    const show = JSON.parse((await cli('models', 'show', good, '--data-dir', dataDir, '--json')).stdout);
+    const modelFile = show.files.find((f: { name: string }) => f.name === 'model.json').path;
+    const r = await cli('models', 'import', '--model', modelFile, '--name', 'imported', '--training-csv', trainCsv, '--label', 'label', '--data-dir', dataDir, '--json');
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const id = JSON.parse(r.stdout).version;
+    const gate = await cli('models', 'gate', '--candidate', id, '--baseline', good, '--data', testCsv, '--label', 'label', '--data-dir', dataDir, '--p99-us', '1e9', '--max-ece', '1');
+    expect(gate.code, gate.stdout).toBe(0);
+  });
+
   it('bad input: typed errors, exit 3, nothing registered', async () => {
     const before = (await registered()).length;
     const cases: [string, string, string][] = [
@@ -106,6 +116,9 @@ describe('irisk train tabular + models gate', () => {
     expect(JSON.parse(missing.stdout).error.code).toBe('FILE_NOT_FOUND');
     const badModel = join(dir, 'not-xgboost.json');
     await writeFile(badModel, '{"hello": 1}');
+    const imported = await cli('models', 'import', '--model', badModel, '--name', 'synthetic', '--training-csv', trainCsv, '--label', 'label', '--data-dir', dataDir, '--json');
+    expect(imported.code).toBe(3);
+    expect(JSON.parse(imported.stdout).error.code).toBe('MODEL_INVALID');
     expect((await cli('models', 'gate', '--candidate', 'deadbeefdeadbeef', '--baseline', good, '--data', testCsv, '--data-dir', dataDir, '--json')).code).toBe(3);
     expect((await cli('models', 'gate', '--candidate', good, '--baseline', 'synthetic@nosuchalias', '--data', testCsv, '--data-dir', dataDir)).code).toBe(3);
     expect((await registered()).length).toBe(before);

@@ -12,6 +12,7 @@ import { IriskError } from '../../../lib/errors.js';
 import { defaultActor, type AliasAt, type ModelVersion } from '../../../ml/registry/index.js';
 import { emit, formatBytes, textTable } from '../output.js';
 import { addGateCommand } from './models-gate.js';
+import { addImportCommand } from './models-import.js';
 import { withRegistry, type ModelsCommonOptions } from './with-registry.js';
 
 /** Registers `irisk models` and its subcommands; returns the `models` command so more can be added. */
@@ -29,6 +30,7 @@ export function registerModelsCommands(program: Command): Command {
   addRetireCommand(models);
   addHistoryCommand(models);
   addGateCommand(models);
+  addImportCommand(models);
   return models;
 }
 
