@@ -27,13 +27,19 @@
  */
 import type { Forest } from './model-json.js';
 
-/** Limits on the memory the precomputed tables may take. */
+/** Limits on the memory the precomputed tables (with their node and leaf indexes) may take. */
 export interface TableLimits {
-  /** Largest table (numbers, 8 bytes each) one tree may have; bigger trees use the plain recursion. */
-  readonly maxEntriesPerTree: number;
-  /** Largest total of all trees' tables (numbers). */
-  readonly maxEntriesTotal: number;
+  /** Largest footprint one tree may have, in bytes; bigger trees use the plain recursion. */
+  readonly maxBytesPerTree: number;
+  /** Largest footprint of all table trees together, in bytes. */
+  readonly maxBytesTotal: number;
 }
+
+// Index bytes: per internal node feature, threshold, default, bit, two children; per leaf depth
+// and two offsets; per path element feature and factor.
+const BYTES_PER_NODE = 4 + 8 + 1 + 4 + 4 + 4;
+const BYTES_PER_LEAF = 4 + 4 + 4;
+const BYTES_PER_PATH_ELEMENT = 4 + 8;
 
 /** One tree, prepared: BFS-ordered internal nodes and leaves, with the paths' distinct features. */
 interface TreePlan {
@@ -45,6 +51,8 @@ interface TreePlan {
   readonly leafFeatures: number[][];
   readonly leafZero: number[][];
   readonly entries: number;
+  /** Bytes the tree takes once laid out: tables, per-leaf and per-node indexes. */
+  readonly bytes: number;
   readonly usable: boolean;
 }
 
@@ -88,8 +96,13 @@ function planTree(f: Forest, root: number): TreePlan {
     }
   }
   // More than 30 distinct features on a path would overflow the 32-bit masks (and the tables).
-  for (const fs of leafFeatures) if (fs.length > 30) usable = false;
-  return { internal, leaves, bit, leafFeatures, leafZero, entries, usable };
+  let pathLength = 0;
+  for (const fs of leafFeatures) {
+    if (fs.length > 30) usable = false;
+    pathLength += fs.length;
+  }
+  const bytes = 8 * entries + BYTES_PER_LEAF * leaves.length + BYTES_PER_PATH_ELEMENT * pathLength + BYTES_PER_NODE * internal.length;
+  return { internal, leaves, bit, leafFeatures, leafZero, entries, bytes, usable };
 }
 
 /**
@@ -172,13 +185,15 @@ export class TableShap {
     const plans: TreePlan[] = [];
     const fallback: number[] = [];
     let entries = 0;
+    let bytes = 0;
     for (let t = 0; t < f.roots.length; t++) {
       const root = f.roots[t]!;
       if (f.feature[root]! < 0) continue; // a single leaf: no feature gets anything
       const plan = planTree(f, root);
-      if (plan.usable && plan.entries <= limits.maxEntriesPerTree && entries + plan.entries <= limits.maxEntriesTotal) {
+      if (plan.usable && plan.bytes <= limits.maxBytesPerTree && bytes + plan.bytes <= limits.maxBytesTotal) {
         plans.push(plan);
         entries += plan.entries;
+        bytes += plan.bytes;
       } else {
         fallback.push(root);
       }

@@ -36,15 +36,16 @@ export function nodeMeanValues(forest: Forest): Float64Array {
 /** How much memory the explainer may spend on precomputed tables. */
 export interface TreeExplainerOptions {
   /**
-   * Largest table one tree may have, in bytes (default 128 KiB: every tree of depth <= 7). A tree
-   * with a leaf at depth D needs about 8 * 2^D bytes per leaf; bigger trees use the recursion.
+   * Largest footprint of one tree's tables and indexes, in bytes (default 160 KiB: every tree of
+   * depth <= 7). A leaf with D distinct features on its path needs 8 * 2^D bytes of table; trees
+   * over the limit use the recursion.
    */
   readonly maxTableBytesPerTree?: number;
-  /** Largest total of all tables, in bytes (default 64 MiB); trees past it use the recursion. */
+  /** Largest footprint of all trees' tables, in bytes (default 64 MiB); trees past it use the recursion. */
   readonly maxTableBytes?: number;
 }
 
-const DEFAULT_PER_TREE = 128 * 1024;
+const DEFAULT_PER_TREE = 160 * 1024;
 const DEFAULT_TOTAL = 64 * 1024 * 1024;
 
 /** Computes TreeSHAP contributions for rows of a matrix, reusing its scratch space. */
@@ -68,8 +69,8 @@ export class TreeExplainer {
     for (let t = 0; t < forest.roots.length; t++) bias += this.means[forest.roots[t]!]!;
     this.expectedMargin = bias;
     const limits: TableLimits = {
-      maxEntriesPerTree: Math.floor((options.maxTableBytesPerTree ?? DEFAULT_PER_TREE) / 8),
-      maxEntriesTotal: Math.floor((options.maxTableBytes ?? DEFAULT_TOTAL) / 8),
+      maxBytesPerTree: options.maxTableBytesPerTree ?? DEFAULT_PER_TREE,
+      maxBytesTotal: options.maxTableBytes ?? DEFAULT_TOTAL,
     };
     this.tables = new TableShap(forest, limits);
     this.paths = new PathShap(forest, this.tables.fallbackRoots);

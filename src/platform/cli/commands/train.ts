@@ -4,11 +4,11 @@
  */
 import type { Command } from 'commander';
 import { terminalProgress, silentProgress } from '../../../lib/progress.js';
-import { readTabularCsv } from '../../../ml/data/tabular-csv.js';
+import { readTabularCsv, type TabularCsv } from '../../../ml/data/tabular-csv.js';
 import { scorerFilesFor } from '../../../ml/models/scorer.js';
 import { codeVersion, openRegistry } from '../../../ml/registry/index.js';
 import { validateModelName } from '../../../ml/registry/metadata.js';
-import { trainTabular, type CalibrationChoice } from '../../../ml/training/tabular.js';
+import { trainTabular, type CalibrationChoice, type TabularTrainingResult } from '../../../ml/training/tabular.js';
 import { writeTabularReport } from '../../../ml/training/tabular-report.js';
 import { IriskError } from '../../../lib/errors.js';
 import { emit, intOption, numberOption, type OutputOptions } from '../output.js';
@@ -70,55 +70,59 @@ async function trainTabularCommand(opts: TrainTabularOptions): Promise<void> {
   };
   // Everything that can be rejected is checked before anything is written.
   const data = await readTabularCsv(opts.csv, { label: opts.label, ...(opts.id !== undefined ? { id: opts.id } : {}) });
-  const registry = opts.register ? await openRegistry(dataDir(opts.dataDir)) : null;
+  // Fail fast when the registry cannot be opened, but do not hold its lock while training.
+  if (opts.register) (await openRegistry(dataDir(opts.dataDir))).close();
+  const progress = opts.json ? silentProgress : terminalProgress();
+  const result = trainTabular(data, { folds, seed, params, calibration: opts.calibration as CalibrationChoice, progress });
+  const version = opts.register ? await registerTabularModel(opts, data, result, folds) : null;
+  const positives = data.labels.reduce((s, y) => s + y, 0);
+  const report = await writeTabularReport(opts.report, data.labels, result, {
+    source: opts.csv,
+    label: opts.label,
+    rows: data.rows,
+    positives,
+    featureNames: data.featureNames,
+    ignoredColumns: data.ignoredColumns,
+    fingerprint: data.fingerprint,
+    calibration: opts.calibration,
+    seed,
+    version,
+    modelName: opts.name,
+  });
+  const lines = [
+    `data       ${opts.csv}: ${data.rows} rows, ${positives} positive (${((100 * positives) / data.rows).toFixed(2)}%), ${data.cols} features`,
+    ...data.ignoredColumns.map((c) => `ignored    ${c.name}: ${c.reason}`),
+    `AUC        ${result.auc.toFixed(4)} [${result.aucCi[0].toFixed(4)}, ${result.aucCi[1].toFixed(4)}] (${folds}-fold mean, 95% CI; fold sd ${result.foldAucSd.toFixed(4)})`,
+    `folds      ${result.folds.map((f) => `${f.auc.toFixed(4)} (${f.rounds} trees)`).join('  ')}`,
+    ...(result.logistic ? [`logistic   ${result.logistic.auc.toFixed(4)} [${result.logistic.aucCi[0].toFixed(4)}, ${result.logistic.aucCi[1].toFixed(4)}] (baseline)`] : []),
+    `calibrated ${opts.calibration}: ECE ${result.evaluation.calibration.ece.toFixed(4)}, Brier ${result.evaluation.brier.toFixed(4)}, KS ${result.evaluation.ks.toFixed(3)} (out of fold)`,
+    `model      ${result.final.rounds} trees, depth ${result.params.maxDepth}, eta ${result.params.eta}`,
+    version ? `registered ${opts.name} version ${version}` : 'registered (not registered: --no-register)',
+    `report     ${opts.report}/report.json, roc.png, calibration.png`,
+  ];
+  emit(opts, report, lines.join('\n'));
+}
+
+/** Registers the final model (parent: the line's current champion); returns the version id. */
+async function registerTabularModel(opts: TrainTabularOptions, data: TabularCsv, result: TabularTrainingResult, folds: number): Promise<string> {
+  const registry = await openRegistry(dataDir(opts.dataDir));
   try {
-    const progress = opts.json ? silentProgress : terminalProgress();
-    const result = trainTabular(data, { folds, seed, params, calibration: opts.calibration as CalibrationChoice, progress });
-    let version: string | null = null;
-    if (registry) {
-      const champion = (await registry.aliases(opts.name)).find((a) => a.alias === 'champion');
-      const registered = await registry.register({
-        files: scorerFilesFor(result.final.model, result.final.calibrator),
-        metadata: {
-          name: opts.name,
-          kind: 'xgboost',
-          featureSchema: data.featureNames.map((name) => ({ name, type: 'number' as const })),
-          trainingData: { fingerprint: data.fingerprint, rows: data.rows, source: opts.csv },
-          params: { ...result.params, label: opts.label, calibration: opts.calibration, folds },
-          metrics: { cvAuc: result.auc, cvAucCi: result.aucCi, cvFoldAucSd: result.foldAucSd, oofEce: result.evaluation.calibration.ece, oofBrier: result.evaluation.brier },
-          codeVersion: codeVersion(),
-          parent: champion?.version ?? null,
-        },
-      });
-      version = registered.version.id;
-    }
-    const positives = data.labels.reduce((s, y) => s + y, 0);
-    const report = await writeTabularReport(opts.report, data.labels, result, {
-      source: opts.csv,
-      label: opts.label,
-      rows: data.rows,
-      positives,
-      featureNames: data.featureNames,
-      ignoredColumns: data.ignoredColumns,
-      fingerprint: data.fingerprint,
-      calibration: opts.calibration,
-      seed,
-      version,
-      modelName: opts.name,
+    const champion = (await registry.aliases(opts.name)).find((a) => a.alias === 'champion');
+    const registered = await registry.register({
+      files: scorerFilesFor(result.final.model, result.final.calibrator),
+      metadata: {
+        name: opts.name,
+        kind: 'xgboost',
+        featureSchema: data.featureNames.map((name) => ({ name, type: 'number' as const })),
+        trainingData: { fingerprint: data.fingerprint, rows: data.rows, source: opts.csv },
+        params: { ...result.params, label: opts.label, calibration: opts.calibration, folds },
+        metrics: { cvAuc: result.auc, cvAucCi: result.aucCi, cvFoldAucSd: result.foldAucSd, oofEce: result.evaluation.calibration.ece, oofBrier: result.evaluation.brier },
+        codeVersion: codeVersion(),
+        parent: champion?.version ?? null,
+      },
     });
-    const lines = [
-      `data       ${opts.csv}: ${data.rows} rows, ${positives} positive (${((100 * positives) / data.rows).toFixed(2)}%), ${data.cols} features`,
-      ...data.ignoredColumns.map((c) => `ignored    ${c.name}: ${c.reason}`),
-      `AUC        ${result.auc.toFixed(4)} [${result.aucCi[0].toFixed(4)}, ${result.aucCi[1].toFixed(4)}] (${folds}-fold mean, 95% CI; fold sd ${result.foldAucSd.toFixed(4)})`,
-      `folds      ${result.folds.map((f) => `${f.auc.toFixed(4)} (${f.rounds} trees)`).join('  ')}`,
-      ...(result.logistic ? [`logistic   ${result.logistic.auc.toFixed(4)} [${result.logistic.aucCi[0].toFixed(4)}, ${result.logistic.aucCi[1].toFixed(4)}] (baseline)`] : []),
-      `calibrated ${opts.calibration}: ECE ${result.evaluation.calibration.ece.toFixed(4)}, Brier ${result.evaluation.brier.toFixed(4)}, KS ${result.evaluation.ks.toFixed(3)} (out of fold)`,
-      `model      ${result.final.rounds} trees, depth ${result.params.maxDepth}, eta ${result.params.eta}`,
-      version ? `registered ${opts.name} version ${version}` : 'registered (not registered: --no-register)',
-      `report     ${opts.report}/report.json, roc.png, calibration.png`,
-    ];
-    emit(opts, report, lines.join('\n'));
+    return registered.version.id;
   } finally {
-    registry?.close();
+    registry.close();
   }
 }
