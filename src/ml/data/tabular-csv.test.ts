@@ -1,15 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { errorCodeOf } from '../../../test/support.js';
 import { parseTabularCsv } from './tabular-csv.js';
 
 const opts = { label: 'y', source: 't.csv' };
-const code = (f: () => unknown) => {
-  try {
-    f();
-  } catch (e) {
-    return (e as { code?: string }).code;
-  }
-  return 'no error';
-};
+const code = errorCodeOf;
 
 describe('parseTabularCsv', () => {
   it('reads features, NA as missing, keeps the unnamed index column and the label out of the features', () => {
@@ -71,7 +65,7 @@ describe('parseTabularCsv', () => {
         const d = parseTabularCsv(chars.join(''), { label: 'y', id: 'id' });
         expect(d.values.length).toBe(d.rows * d.cols);
       });
-      expect(['no error', 'DATASET_INVALID']).toContain(c);
+      expect(['none', 'DATASET_INVALID']).toContain(c);
     }
   });
 });

@@ -2,6 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { Rng } from '../../lib/rng.js';
 import { isIriskError } from '../../lib/errors.js';
 import { delongAuc, delongVarianceOf, groupBinaryScores, normalCdf, normalQuantile, pairedDelong, rocAuc, twoSidedZ } from './auc.js';
+import { expectErrorCode } from '../../../test/support.js';
 
 /** Labels and integer-valued scores (many ties); positives shifted up by `shift`. */
 function tiedData(seed: number, n: number, shift = 1.5): { y: number[]; s: number[] } {
@@ -61,15 +62,7 @@ function binormal(rng: Rng, n1: number, n0: number, d: number): { y: number[]; s
   return { y, s };
 }
 
-function expectInvalid(f: () => unknown): void {
-  let caught: unknown;
-  try {
-    f();
-  } catch (e) {
-    caught = e;
-  }
-  expect(isIriskError(caught, 'DATASET_INVALID'), String(caught)).toBe(true);
-}
+const expectInvalid = (f: () => unknown, pattern?: RegExp): void => expectErrorCode(f, 'DATASET_INVALID', pattern);
 
 describe('normal distribution helpers', () => {
   it('match reference values of Phi and its inverse', () => {

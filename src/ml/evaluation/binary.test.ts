@@ -5,6 +5,7 @@ import { delongAuc } from './auc.js';
 import { averagePrecision, ksStatistic } from './binary-curves.js';
 import { brierScore, calibrationTable, logLoss } from './calibration-table.js';
 import { evaluateBinary } from './binary.js';
+import { expectErrorCode } from '../../../test/support.js';
 
 /** Logistic model: x ~ N(0, 1), p = sigmoid(a + b x), y ~ Bernoulli(p). */
 function credit(seed: string, n: number, a = -2.5, b = 1.2): { y: Uint8Array; p: Float64Array } {
@@ -19,16 +20,7 @@ function credit(seed: string, n: number, a = -2.5, b = 1.2): { y: Uint8Array; p:
   return { y, p };
 }
 
-function expectInvalid(f: () => unknown, pattern?: RegExp): void {
-  let caught: unknown;
-  try {
-    f();
-  } catch (e) {
-    caught = e;
-  }
-  expect(isIriskError(caught, 'DATASET_INVALID'), String(caught)).toBe(true);
-  if (pattern) expect((caught as Error).message).toMatch(pattern);
-}
+const expectInvalid = (f: () => unknown, pattern?: RegExp): void => expectErrorCode(f, 'DATASET_INVALID', pattern);
 
 describe('evaluateBinary', () => {
   const { y, p } = credit('binary-report', 5000);

@@ -2,6 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { Rng } from '../../lib/rng.js';
 import { isIriskError } from '../../lib/errors.js';
 import { brierScore, calibrationErrors, calibrationTable, logLoss } from './calibration-table.js';
+import { expectErrorCode } from '../../../test/support.js';
 
 /** y ~ Bernoulli(p) with p ~ Uniform(0, 1): perfectly calibrated probabilities. */
 function calibrated(seed: string, n: number): { y: number[]; p: number[] } {
@@ -16,15 +17,7 @@ function calibrated(seed: string, n: number): { y: number[]; p: number[] } {
   return { y, p };
 }
 
-function expectInvalid(f: () => unknown): void {
-  let caught: unknown;
-  try {
-    f();
-  } catch (e) {
-    caught = e;
-  }
-  expect(isIriskError(caught, 'DATASET_INVALID'), String(caught)).toBe(true);
-}
+const expectInvalid = (f: () => unknown, pattern?: RegExp): void => expectErrorCode(f, 'DATASET_INVALID', pattern);
 
 describe('calibration table', () => {
   const { y, p } = calibrated('calibration', 50_000);

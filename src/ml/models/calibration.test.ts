@@ -15,17 +15,11 @@ import {
   type CalibrationMethod,
 } from './calibration.js';
 import { fitLogistic, predictLogisticMargins } from './logistic.js';
+import { errorCodeOf } from '../../../test/support.js';
 
 const sigmoid = (m: number): number => 1 / (1 + Math.exp(-m));
 
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    return isIriskError(e) ? e.code : 'foreign';
-  }
-  return 'none';
-}
+const codeOf = errorCodeOf;
 
 function brier(p: ArrayLike<number>, y: ArrayLike<number>): number {
   let s = 0;

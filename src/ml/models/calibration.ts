@@ -19,6 +19,7 @@
  *   Needs more data than Platt, fits any monotone distortion. y may be exactly 0 or 1 at the ends.
  * - Identity: the scores already are probabilities (checked to lie in [0, 1]).
  */
+import { sigmoid, softplus } from './logit.js';
 import { IriskError } from '../../lib/errors.js';
 
 /** Platt scaling: p = 1 / (1 + exp(-(a * score + b))). */
@@ -335,12 +336,3 @@ function interpolate(x: readonly number[], y: readonly number[], s: number): num
   return y[lo]! + f * (y[hi]! - y[lo]!);
 }
 
-function sigmoid(m: number): number {
-  if (m >= 0) return 1 / (1 + Math.exp(-m));
-  const e = Math.exp(m);
-  return e / (1 + e);
-}
-
-function softplus(m: number): number {
-  return m > 0 ? m + Math.log1p(Math.exp(-m)) : Math.log1p(Math.exp(m));
-}

@@ -13,18 +13,11 @@ import {
   serializeLogistic,
   type LogisticModel,
 } from './logistic.js';
+import { errorCodeOf } from '../../../test/support.js';
 
 const sigmoid = (m: number): number => 1 / (1 + Math.exp(-m));
 
-/** The error code thrown by fn, 'none' when it returns, 'foreign' for a non-IriskError. */
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    return isIriskError(e) ? e.code : 'foreign';
-  }
-  return 'none';
-}
+const codeOf = errorCodeOf;
 
 /**
  * A seeded world with a known linear logit over raw features: intercept + sum w_j x_j (+ extra(x, i)).

@@ -21,6 +21,7 @@
  * columns) and a backtracking line search so that separable data cannot make a step overshoot.
  * Iteration stops when the Euclidean norm of the gradient divided by the row count is below `tol`.
  */
+import { sigmoid, softplus } from './logit.js';
 import { IriskError } from '../../lib/errors.js';
 import { silentProgress, type Progress } from '../../lib/progress.js';
 import { checkMatrix, type FeatureMatrix, type LabelledData } from '../data/dataset.js';
@@ -359,16 +360,6 @@ function marginAt(model: LogisticModel, values: ArrayLike<number>, offset: numbe
   return margin;
 }
 
-function sigmoid(m: number): number {
-  if (m >= 0) return 1 / (1 + Math.exp(-m));
-  const e = Math.exp(m);
-  return e / (1 + e);
-}
-
-/** log(1 + e^m), without overflow. */
-function softplus(m: number): number {
-  return m > 0 ? m + Math.log1p(Math.exp(-m)) : Math.log1p(Math.exp(m));
-}
 
 /** Penalised objective at `beta`, filling `margins`. The last coefficient (intercept) is not penalised. */
 function evaluate(z: Float64Array, n: number, D: number, y: Uint8Array, beta: Float64Array, l2: number, margins: Float64Array): number {

@@ -6,6 +6,7 @@
 import { IriskError } from '../../lib/errors.js';
 import type { FeatureMatrix } from '../data/dataset.js';
 import { applyCalibrator, applyCalibratorBatch, parseCalibrator, serializeCalibrator, type Calibrator } from './calibration.js';
+import { sigmoid } from './logit.js';
 import { logisticMargin, parseLogistic, predictLogisticMargins, serializeLogistic, type LogisticModel } from './logistic.js';
 import { XgbModel } from './xgboost/model.js';
 import { predictMarginRow } from './xgboost/predict.js';
@@ -30,8 +31,6 @@ export interface Scorer {
   /** The underlying XGBoost model, when there is one (for TreeSHAP). */
   readonly xgboost: XgbModel | null;
 }
-
-const sigmoid = (m: number) => 1 / (1 + Math.exp(-m));
 
 function calibrate(cal: Calibrator | null, margins: Float64Array): Float64Array {
   if (cal === null) {

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { IriskError } from '../../lib/errors.js';
 import { canonicalJson, validateAlias, validateFileName, validateMetadata, versionId, type ModelMetadataInput } from './metadata.js';
 import { codeVersion } from './code-version.js';
+import { errorCodeOf } from '../../../test/support.js';
 
 const defaults = { now: new Date('2024-01-01T00:00:00Z'), user: 'tester' };
 
@@ -26,15 +27,7 @@ function meta(over: Partial<ModelMetadataInput> = {}): ModelMetadataInput {
   };
 }
 
-function code(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof IriskError) return e.code;
-    throw e;
-  }
-  return 'no error';
-}
+const code = errorCodeOf;
 
 describe('canonicalJson', () => {
   it('sorts keys at every level, drops undefined members, keeps array order', () => {

@@ -9,6 +9,7 @@ import { selectRows, type LabelledData } from '../data/dataset.js';
 import { delongAuc, evaluateBinary, type BinaryReport } from '../evaluation/index.js';
 import { applyCalibratorBatch, fitCalibrator, type Calibrator } from '../models/calibration.js';
 import { fitLogistic, predictLogisticMargins } from '../models/logistic.js';
+import { sigmoid } from '../models/logit.js';
 import { XgbModel } from '../models/xgboost/model.js';
 import { resolveXgbParams, type XgbParams } from '../models/xgboost/params.js';
 import { trainXgboost } from '../models/xgboost/train.js';
@@ -96,7 +97,7 @@ function crossFittedCalibration(method: CalibrationChoice, margins: Float64Array
     const cal: Calibrator | null =
       method === 'none' ? null : fitCalibrator(method, train.map((i) => margins[i]!), train.map((i) => labels[i]!));
     const scores = Float64Array.from(test, (i) => margins[i]!);
-    const probs = cal === null ? scores.map((m) => 1 / (1 + Math.exp(-m))) : applyCalibratorBatch(cal, scores);
+    const probs = cal === null ? scores.map(sigmoid) : applyCalibratorBatch(cal, scores);
     test.forEach((row, n) => (out[row] = probs[n]!));
   }
   return out;
