@@ -136,7 +136,7 @@ function countLeaves(forest: Forest, node: number): number {
 }
 
 /** Features whose leaf sets are ANDed in one pass over the words. */
-const FUSED = 4;
+const FUSED = 5;
 
 /**
  * Writes the leaf sets of the row at `x[offset ..]` to `out[at .. at + words)`. `bases` is scratch
@@ -168,9 +168,9 @@ function leafSets(c: CompiledForest, x: ArrayLike<number>, offset: number, out: 
   }
   // AND the features' leaf sets, FUSED at a time (padding slots point at the all-ones vector).
   for (let g = 0; g < bases.length; g += FUSED) {
-    const b0 = bases[g]!, b1 = bases[g + 1]!, b2 = bases[g + 2]!, b3 = bases[g + 3]!;
-    if (g === 0) for (let w = 0; w < words; w++) out[at + w] = masks[b0 + w]! & masks[b1 + w]! & masks[b2 + w]! & masks[b3 + w]!;
-    else for (let w = 0; w < words; w++) out[at + w]! &= masks[b0 + w]! & masks[b1 + w]! & masks[b2 + w]! & masks[b3 + w]!;
+    const b0 = bases[g]!, b1 = bases[g + 1]!, b2 = bases[g + 2]!, b3 = bases[g + 3]!, b4 = bases[g + 4]!;
+    if (g === 0) for (let w = 0; w < words; w++) out[at + w] = masks[b0 + w]! & masks[b1 + w]! & masks[b2 + w]! & masks[b3 + w]! & masks[b4 + w]!;
+    else for (let w = 0; w < words; w++) out[at + w]! &= masks[b0 + w]! & masks[b1 + w]! & masks[b2 + w]! & masks[b3 + w]! & masks[b4 + w]!;
   }
 }
 
