@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../lib/rng.js';
 import type { Forest } from './model-json.js';
 import { TreeExplainer, treeShapReference } from './shap.js';
+import { TableShap } from './shap-table.js';
 
 interface ForestShape {
   trees: number;
@@ -107,6 +108,45 @@ function maxDiffToReference(explainer: TreeExplainer, forest: Forest, x: Float32
   return { diff, sumErr };
 }
 
+/**
+ * A forest written out by hand: nodes as [feature, threshold, left, right, defaultLeft, cover] for
+ * a split or [value, cover] for a leaf, indices local to the tree.
+ */
+function handForest(trees: (readonly number[])[][], numFeatures: number): Forest {
+  const feature: number[] = [], threshold: number[] = [], left: number[] = [], right: number[] = [];
+  const missing: number[] = [], value: number[] = [], cover: number[] = [], roots: number[] = [];
+  let maxDepth = 0;
+  for (const nodes of trees) {
+    const base = feature.length;
+    roots.push(base);
+    const depth = new Map<number, number>([[0, 0]]);
+    nodes.forEach((n, i) => {
+      const d = depth.get(i)!;
+      if (n.length === 2) {
+        feature.push(-1), threshold.push(0), left.push(-1), right.push(-1), missing.push(-1), value.push(n[0]!), cover.push(n[1]!);
+        maxDepth = Math.max(maxDepth, d);
+        return;
+      }
+      const [f, thr, l, r, dl, c] = n as [number, number, number, number, number, number];
+      depth.set(l, d + 1).set(r, d + 1);
+      feature.push(f), threshold.push(thr), left.push(base + l), right.push(base + r), missing.push(base + (dl ? l : r)), value.push(0), cover.push(c);
+    });
+  }
+  return {
+    objective: 'reg:squarederror', baseMargin: 0.5, numFeatures, featureNames: null, roots: Int32Array.from(roots), feature: Int32Array.from(feature),
+    threshold: Float32Array.from(threshold), left: Int32Array.from(left), right: Int32Array.from(right), missing: Int32Array.from(missing),
+    value: Float32Array.from(value), cover: Float32Array.from(cover), maxDepth,
+  };
+}
+
+/** Every combination of the given values (NaN included) for `cols` features. */
+function gridRows(cols: number, values: readonly number[]): Float32Array {
+  const rows = values.length ** cols;
+  const x = new Float32Array(rows * cols);
+  for (let r = 0; r < rows; r++) for (let j = 0, q = r; j < cols; j++, q = Math.floor(q / values.length)) x[r * cols + j] = values[q % values.length]!;
+  return x;
+}
+
 describe('fast TreeSHAP agrees with the reference recursion', () => {
   for (let depth = 1; depth <= 7; depth++) {
     it(`depth ${depth}: tables and tuned recursion within 1e-9 of the reference, contributions sum to the margin`, () => {
@@ -171,6 +211,59 @@ describe('fast TreeSHAP agrees with the reference recursion', () => {
         expect(Math.abs(out[i]! - phi)).toBeLessThan(1e-9);
       }
     }
+  });
+
+  it('covers pairs whose parent feature is new, pairs whose parent feature repeats, and single leaves', () => {
+    const forest = randomForest(41, { trees: 60, depth: 4, features: 3, stopChance: 0.25 });
+    const tables = new TableShap(forest, { maxBytesPerTree: Infinity, maxBytesTotal: Infinity });
+    expect(tables.pairCount).toBeGreaterThan(tables.repeatedPairCount);
+    expect(tables.repeatedPairCount).toBeGreaterThan(0);
+    expect(tables.singleCount).toBeGreaterThan(0);
+    const x = randomRows(42, forest, 200);
+    const { diff, sumErr } = maxDiffToReference(new TreeExplainer(forest), forest, x, 200);
+    expect(diff).toBeLessThan(1e-9);
+    expect(sumErr).toBeLessThan(1e-9);
+  });
+
+  it('hand-built trees: a feature repeated right above a pair, chains of one feature, every branch and NaN', () => {
+    const forest = handForest(
+      [
+        // f0, then f1 twice in a row: the bottom pair's parent feature repeats at the last bit.
+        [[0, 0, 1, 2, 1, 100], [1, 0, 3, 4, 0, 60], [-2.5, 40], [1, 0.5, 5, 6, 1, 35], [0.25, 25], [1.5, 20], [-1, 15]],
+        // One feature all the way down, default directions mixed.
+        [[2, 0, 1, 2, 0, 80], [2, -0.5, 3, 4, 1, 50], [2, 0.5, 5, 6, 1, 30], [0.5, 20], [-0.75, 30], [2, 10], [1.25, 20]],
+        // Unbalanced: a leaf next to a subtree, and a stump.
+        [[1, 0.5, 1, 2, 1, 90], [0.125, 30], [0, -0.5, 3, 4, 0, 60], [2, 0, 5, 6, 1, 25], [-0.5, 35], [1, 5], [-3, 20]],
+        [[0, 0.25, 1, 2, 0, 50], [1, 20], [-1, 30]],
+        [[4]],
+      ].map((t) => t.map((n) => (n.length === 1 ? [n[0]!, 10] : n))),
+      3,
+    );
+    const x = gridRows(3, [Number.NaN, -1, -0.5, 0, 0.25, 0.5, 1]);
+    const rows = x.length / 3;
+    const tables = new TableShap(forest, { maxBytesPerTree: Infinity, maxBytesTotal: Infinity });
+    expect(tables.repeatedPairCount).toBeGreaterThan(0);
+    for (const explainer of [new TreeExplainer(forest), new TreeExplainer(forest, { maxTableBytesPerTree: 0 })]) {
+      const { diff, sumErr } = maxDiffToReference(explainer, forest, x, rows);
+      expect(diff).toBeLessThan(1e-12);
+      expect(sumErr).toBeLessThan(1e-12);
+    }
+  });
+
+  it('a tree with an empty (zero-cover) branch is left to the recursion and still matches the reference', () => {
+    const forest = handForest(
+      [
+        [[0, 0, 1, 2, 1, 50], [1, 0, 3, 4, 0, 50], [3, 0], [1, 20], [-1, 30]],
+        [[1, 0.5, 1, 2, 1, 50], [0.5, 10], [-0.5, 40]],
+      ],
+      2,
+    );
+    const explainer = new TreeExplainer(forest);
+    expect(explainer.recursionTrees).toBe(1);
+    expect(explainer.tableTrees).toBe(1);
+    const x = gridRows(2, [Number.NaN, -1, 0, 0.5, 1]);
+    const { diff } = maxDiffToReference(explainer, forest, x, x.length / 2);
+    expect(diff).toBeLessThan(1e-12);
   });
 
   it('accepts rows as plain arrays and as subarrays of a larger buffer', () => {

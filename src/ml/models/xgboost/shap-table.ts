@@ -1,8 +1,8 @@
 /**
- * TreeSHAP with per-leaf precomputed tables, in the spirit of Fast TreeSHAP v2 (Yang 2021, "Fast
+ * TreeSHAP with precomputed per-leaf tables, in the spirit of Fast TreeSHAP v2 (Yang 2021, "Fast
  * TreeSHAP: Accelerating SHAP Value Computation for Trees"): everything that does not depend on
- * the row is computed once per leaf, so that explaining a row costs O(leaves x depth) per tree
- * instead of the O(leaves x depth^2) of the plain recursion.
+ * the row is computed once, so that explaining a row costs O(leaves x depth) per tree instead of
+ * the O(leaves x depth^2) of the plain recursion.
  *
  * The derivation (ours, from the definition of path-dependent TreeSHAP). Take a leaf with value v
  * whose root path splits on the D distinct features P. For feature j in P let z_j be the product of
@@ -16,18 +16,26 @@
  *   - for j in P \ O, adding j to any coalition zeroes the game, so phi_j = -N(O);
  *   - for j in O, f(U + j) - f(U) = (1 - z_j) f(U + j) = ((1 - z_j) / z_j) f(U) for U ⊆ O \ {j},
  *     so phi_j = ((1 - z_j) / z_j) * N(O \ {j}).
- * Every leaf therefore stores N for the 2^D subsets of its path features (the one for T = P is
- * never read) and the D factors (1 - z_j) / z_j. Per row the only work is finding each leaf's O,
- * as a bit mask, in one pass over the tree's nodes, then D table reads per leaf.
+ * So a leaf's D contributions depend on the row only through O, a D-bit mask. A leaf stores N for
+ * the 2^D subsets of P (the entry for T = P is never read) and the D factors (1 - z_j) / z_j.
  *
- * N(T) is a sum of terms of one sign, and the factors are a division and a subtraction, so the
- * values agree with the plain recursion to a few units in the last place. A tree with a zero cover
- * fraction (z_j = 0) cannot use the division and is left to the plain recursion, as is a tree whose
- * tables would be too large (deep trees: a leaf at depth D costs 2^D numbers).
+ * Two sibling leaves (the common case: at the bottom of a tree both children of a node are leaves)
+ * share P, and their masks differ at most in the bit of their parent's split. Such a pair stores
+ * instead, for every reachable pair of masks, the D summed contributions ready to add: 2^D masks
+ * (2^(D+1) when the parent's feature also splits higher up) times D numbers, for D small enough
+ * that this stays within a few times the two leaves' own tables. Per row, a pair is then D
+ * additions and no arithmetic, half the work of two leaves.
+ *
+ * Per row, one pass over every internal node of every tree marks, as bit masks, which path
+ * features each node's branch fails ("cold"); then one pass over the pairs and one over the single
+ * leaves reads the tables. N(T) is a sum of terms of one sign and the factors are a division and a
+ * subtraction, so the values agree with the plain recursion to a few units in the last place. A
+ * tree with a zero cover fraction (z_j = 0: no division) is left to the plain recursion, as is a
+ * tree whose tables would exceed the limits (deep trees: a leaf with D path features costs 2^D).
  */
 import type { Forest } from './model-json.js';
 
-/** Limits on the memory the precomputed tables (with their node and leaf indexes) may take. */
+/** Limits on the memory the precomputed tables (with their node and leaf records) may take. */
 export interface TableLimits {
   /** Largest footprint one tree may have, in bytes; bigger trees use the plain recursion. */
   readonly maxBytesPerTree: number;
@@ -35,110 +43,144 @@ export interface TableLimits {
   readonly maxBytesTotal: number;
 }
 
-// Index bytes: per internal node feature, threshold, default, bit, two children; per leaf depth
-// and two offsets; per path element feature and factor.
-const BYTES_PER_NODE = 4 + 8 + 1 + 4 + 4 + 4;
-const BYTES_PER_LEAF = 4 + 4 + 4;
-const BYTES_PER_PATH_ELEMENT = 4 + 8;
+const NODE_STRIDE = 4;
+const PAIR_STRIDE = 4;
+const SINGLE_STRIDE = 3;
+/** Flag in a node's bit word: missing values go left. Path bits stay below it (at most 30). */
+const DEFAULT_LEFT = 1 << 31;
+/** A pair's shift for "the parent's feature is new on the path": shifts any mask to 0. */
+const NO_EXTRA_BIT = 31;
+/**
+ * Sibling leaves become a pair when D * 2^(1 if the parent's feature repeats) <= this: the pair's
+ * table then takes at most 2.5 times the two leaves' own (D / 2 times, or D when it repeats).
+ */
+const PAIR_MAX_WIDTH = 5;
 
-/** One tree, prepared: BFS-ordered internal nodes and leaves, with the paths' distinct features. */
+/** One leaf: its forest index and the distinct features of its path with their z. */
+interface LeafPlan {
+  readonly node: number;
+  readonly features: number[];
+  readonly zero: number[];
+}
+
+/** Two sibling leaves; `bit` is the position of their parent's feature, `repeated` if it splits higher up too. */
+interface PairPlan {
+  readonly left: LeafPlan;
+  readonly right: LeafPlan;
+  readonly bit: number;
+  readonly repeated: boolean;
+}
+
+/** One tree, prepared: BFS-ordered internal nodes, its leaves as pairs and singles. */
 interface TreePlan {
   readonly internal: number[];
-  readonly leaves: number[];
-  /** For every node of the tree (forest index): the bit of its split feature on its root path. */
+  /** For every internal node (forest index): the bit of its split feature on its root path. */
   readonly bit: Map<number, number>;
-  /** Per leaf: the distinct features of its path (first-occurrence order) and their z. */
-  readonly leafFeatures: number[][];
-  readonly leafZero: number[][];
-  readonly entries: number;
-  /** Bytes the tree takes once laid out: tables, per-leaf and per-node indexes. */
+  readonly pairs: PairPlan[];
+  readonly singles: LeafPlan[];
+  /** Bytes the tree takes once laid out: records, cold masks and tables. */
   readonly bytes: number;
   readonly usable: boolean;
 }
 
-/** Walks one tree: BFS order of its nodes, and the distinct features and cover fractions of each path. */
+const pairEntries = (d: number, repeated: boolean): number => d * 2 ** (repeated ? d + 1 : d);
+const pairBytes = (d: number, repeated: boolean): number => 4 * PAIR_STRIDE + 4 * d + 8 * pairEntries(d, repeated) + 2 * 4;
+const singleBytes = (d: number): number => 4 * SINGLE_STRIDE + 12 * d + 8 * 2 ** d + 4;
+const NODE_BYTES = 4 * NODE_STRIDE + 8 + 4;
+
+/** Walks one tree: BFS order of its nodes, the distinct features and cover fractions of each path. */
 function planTree(f: Forest, root: number): TreePlan {
   const internal: number[] = [];
-  const leaves: number[] = [];
   const bit = new Map<number, number>();
-  const leafFeatures: number[][] = [];
-  const leafZero: number[][] = [];
-  let entries = 0;
+  const repeats = new Set<number>();
+  const pairs: PairPlan[] = [];
+  const singles: LeafPlan[] = [];
   let usable = true;
+  let bytes = 0;
   // BFS carrying each node's path state (distinct features and their products of cover fractions).
-  const queue: { node: number; feats: number[]; zs: number[] }[] = [{ node: root, feats: [], zs: [] }];
+  const queue: { node: number; features: number[]; zero: number[] }[] = [{ node: root, features: [], zero: [] }];
+  const leafOf = new Map<number, LeafPlan>();
   for (let q = 0; q < queue.length; q++) {
-    const { node, feats, zs } = queue[q]!;
+    const { node, features, zero } = queue[q]!;
     const split = f.feature[node]!;
     if (split < 0) {
-      leaves.push(node);
-      leafFeatures.push(feats);
-      leafZero.push(zs);
-      entries += 2 ** feats.length;
+      leafOf.set(node, { node, features, zero });
+      if (features.length > 30) usable = false; // masks are 31-bit
       continue;
     }
     internal.push(node);
-    let k = feats.indexOf(split);
-    if (k < 0) k = feats.length;
+    let k = features.indexOf(split);
+    if (k < 0) k = features.length;
+    else repeats.add(node);
     bit.set(node, k);
     const cover = f.cover[node]!;
     for (const child of [f.left[node]!, f.right[node]!]) {
       const e = f.cover[child]! / cover;
       if (!(e > 0 && Number.isFinite(e))) usable = false;
-      const cf = feats.slice();
-      const cz = zs.slice();
-      if (k < feats.length) cz[k] = e * cz[k]!;
+      const cf = features.slice();
+      const cz = zero.slice();
+      if (k < features.length) cz[k] = e * cz[k]!;
       else {
         cf.push(split);
         cz.push(e);
       }
-      queue.push({ node: child, feats: cf, zs: cz });
+      queue.push({ node: child, features: cf, zero: cz });
     }
   }
-  // More than 30 distinct features on a path would overflow the 32-bit masks (and the tables).
-  let pathLength = 0;
-  for (const fs of leafFeatures) {
-    if (fs.length > 30) usable = false;
-    pathLength += fs.length;
+  for (const node of internal) {
+    const l = leafOf.get(f.left[node]!);
+    const r = leafOf.get(f.right[node]!);
+    const d = l?.features.length ?? 0;
+    const repeated = repeats.has(node);
+    if (l && r && d << (repeated ? 1 : 0) <= PAIR_MAX_WIDTH) {
+      pairs.push({ left: l, right: r, bit: bit.get(node)!, repeated });
+      bytes += pairBytes(d, repeated);
+      leafOf.delete(l.node);
+      leafOf.delete(r.node);
+    }
   }
-  const bytes = 8 * entries + BYTES_PER_LEAF * leaves.length + BYTES_PER_PATH_ELEMENT * pathLength + BYTES_PER_NODE * internal.length;
-  return { internal, leaves, bit, leafFeatures, leafZero, entries, bytes, usable };
+  for (const leaf of leafOf.values()) {
+    singles.push(leaf);
+    bytes += singleBytes(leaf.features.length);
+  }
+  bytes += NODE_BYTES * internal.length;
+  return { internal, bit, pairs, singles, bytes, usable };
 }
 
 /**
  * Fills `out[base + T]` with N(T) for every subset T (bit j = the j-th path feature) of a leaf with
  * value `v` and path fractions `z`. The polynomial prod_{j in T} (y + z_j) * prod_{j not in T} z_j
  * has as coefficient of y^s the sum over |U| = s, U ⊆ T of prod_{j in P \ U} z_j; N(T) weighs those
- * coefficients with w(s). The subsets are enumerated depth first so prefixes share their products.
+ * coefficients with w(s). `scratch[j]` holds the coefficients (degree <= j) of the product over the
+ * first j features; the subsets are enumerated depth first so that prefixes share their products.
  */
 function fillLeafTable(out: Float64Array, base: number, v: number, z: readonly number[], weights: Float64Array, scratch: Float64Array[]): void {
-  const d = z.length;
-  // scratch[j] holds the coefficients (degree <= j) of the product over the first j features.
-  const first = scratch[0]!;
-  first[0] = 1;
-  const visit = (j: number, mask: number): void => {
-    const c = scratch[j]!;
-    if (j === d) {
-      let s = 0;
-      for (let k = 0; k < d; k++) s += weights[k]! * c[k]!;
-      out[base + mask] = v * s;
-      return;
-    }
-    const n = scratch[j + 1]!;
-    const zj = z[j]!;
-    // j not in T: multiply by z_j.
-    for (let k = 0; k <= j; k++) n[k] = c[k]! * zj;
-    n[j + 1] = 0;
-    visit(j + 1, mask);
-    // j in T: multiply by (y + z_j).
-    n[0] = c[0]! * zj;
-    for (let k = 1; k <= j; k++) n[k] = c[k - 1]! + c[k]! * zj;
-    n[j + 1] = c[j]!;
-    visit(j + 1, mask | (1 << j));
-  };
-  visit(0, 0);
+  scratch[0]![0] = 1;
+  fillSubsets(out, base, v, z, weights, scratch, 0, 0);
   // T = P is never read (some feature of P would have to be outside O); keep it inert.
-  out[base + (2 ** d - 1)] = 0;
+  out[base + (2 ** z.length - 1)] = 0;
+}
+
+function fillSubsets(out: Float64Array, base: number, v: number, z: readonly number[], weights: Float64Array, scratch: Float64Array[], j: number, mask: number): void {
+  const d = z.length;
+  const c = scratch[j]!;
+  if (j === d) {
+    let s = 0;
+    for (let k = 0; k < d; k++) s += weights[k]! * c[k]!;
+    out[base + mask] = v * s;
+    return;
+  }
+  const n = scratch[j + 1]!;
+  const zj = z[j]!;
+  // j not in T: multiply by z_j.
+  for (let k = 0; k <= j; k++) n[k] = c[k]! * zj;
+  n[j + 1] = 0;
+  fillSubsets(out, base, v, z, weights, scratch, j + 1, mask);
+  // j in T: multiply by (y + z_j).
+  n[0] = c[0]! * zj;
+  for (let k = 1; k <= j; k++) n[k] = c[k - 1]! + c[k]! * zj;
+  n[j + 1] = c[j]!;
+  fillSubsets(out, base, v, z, weights, scratch, j + 1, mask | (1 << j));
 }
 
 /** Shapley weights s! (D - 1 - s)! / D! for s = 0..D-1. */
@@ -153,38 +195,48 @@ function shapleyWeights(d: number): Float64Array {
   return w;
 }
 
-/** The trees that the table method handles, prepared; and the roots of those it leaves to the recursion. */
+/**
+ * The trees that the table method handles, laid out flat: the internal nodes of all of them in one
+ * record array (each tree in BFS order, so a parent comes before its children), then the pairs and
+ * the single leaves of all of them. Internal node i has slot i in the array of cold masks; pair q
+ * has slots (internal count + 2q) and the next, single leaf q the slot after all pairs' plus q; a
+ * root's slot is never written and stays 0. Flat loops over a few packed arrays, rather than a loop
+ * per tree over many parallel arrays, ran several times faster.
+ */
 export class TableShap {
   /** Roots (forest indices) of the trees left to the plain recursion. */
   readonly fallbackRoots: Int32Array;
-  /** Number of table entries (float64) held. */
-  readonly tableEntries: number;
   readonly treeCount: number;
+  /** Leaves handled as sibling pairs (and how many of those pairs split on a repeated feature), and alone. */
+  readonly pairCount: number;
+  readonly repeatedPairCount: number;
+  readonly singleCount: number;
 
-  // Per tree: ranges into the internal-node and leaf arrays.
-  private readonly treeInternal: Int32Array;
-  private readonly treeLeaf: Int32Array;
-  // Internal nodes, BFS order per tree; children are slots: internal k -> k, leaf j -> I + j.
-  private readonly nodeFeature: Int32Array;
-  private readonly nodeThreshold: Float64Array;
-  private readonly nodeDefaultLeft: Uint8Array;
-  private readonly nodeBit: Int32Array;
-  private readonly nodeLeft: Int32Array;
-  private readonly nodeRight: Int32Array;
-  // Leaves: number of distinct path features, offsets into the path arrays and into the tables.
-  private readonly leafDepth: Int32Array;
-  private readonly leafPath: Int32Array;
-  private readonly leafTable: Int32Array;
-  private readonly pathFeature: Int32Array;
-  private readonly pathFactor: Float64Array;
-  private readonly table: Float64Array;
-  /** Cold-bit mask of every slot of the tree being explained. */
+  /** Internal nodes, NODE_STRIDE int32 each: split feature, bit | default-left flag, left slot, right slot. */
+  private readonly nodes: Int32Array;
+  private readonly thresholds: Float64Array;
+  /** Pairs, PAIR_STRIDE int32 each: D, offset of its features, offset of its table, shift of its extra bit. */
+  private readonly pairs: Int32Array;
+  private readonly pairFeature: Int32Array;
+  private readonly pairTable: Float64Array;
+  /** Single leaves, SINGLE_STRIDE int32 each: D, offset of its features and factors, offset of its table. */
+  private readonly singles: Int32Array;
+  private readonly singleFeature: Int32Array;
+  /** (1 - z_j) / z_j for every path feature of every single leaf. */
+  private readonly singleFactor: Float64Array;
+  private readonly singleTable: Float64Array;
+  /**
+   * Per slot, the bits of the path features whose edge the row did not take (the complement of
+   * the satisfied set O), filled by the top-down pass.
+   */
   private readonly cold: Int32Array;
+  /** The row being explained, as float64 (each feature is read many times). */
+  private readonly row: Float64Array;
 
   constructor(f: Forest, limits: TableLimits) {
+    this.row = new Float64Array(f.numFeatures);
     const plans: TreePlan[] = [];
     const fallback: number[] = [];
-    let entries = 0;
     let bytes = 0;
     for (let t = 0; t < f.roots.length; t++) {
       const root = f.roots[t]!;
@@ -192,132 +244,229 @@ export class TableShap {
       const plan = planTree(f, root);
       if (plan.usable && plan.bytes <= limits.maxBytesPerTree && bytes + plan.bytes <= limits.maxBytesTotal) {
         plans.push(plan);
-        entries += plan.entries;
         bytes += plan.bytes;
       } else {
         fallback.push(root);
       }
     }
     this.fallbackRoots = Int32Array.from(fallback);
-    this.tableEntries = entries;
     this.treeCount = plans.length;
 
-    let nInternal = 0, nLeaves = 0, nPath = 0, maxSlots = 1, maxD = 0;
+    let nInternal = 0, nPairs = 0, nSingles = 0, pairPath = 0, pairEntriesTotal = 0, singlePath = 0, singleEntries = 0, maxD = 0;
     for (const p of plans) {
       nInternal += p.internal.length;
-      nLeaves += p.leaves.length;
-      maxSlots = Math.max(maxSlots, p.internal.length + p.leaves.length);
-      for (const fs of p.leafFeatures) {
-        nPath += fs.length;
-        maxD = Math.max(maxD, fs.length);
+      nPairs += p.pairs.length;
+      nSingles += p.singles.length;
+      for (const q of p.pairs) {
+        const d = q.left.features.length;
+        pairPath += d;
+        pairEntriesTotal += pairEntries(d, q.repeated);
+        maxD = Math.max(maxD, d);
+      }
+      for (const s of p.singles) {
+        singlePath += s.features.length;
+        singleEntries += 2 ** s.features.length;
+        maxD = Math.max(maxD, s.features.length);
       }
     }
-    this.treeInternal = new Int32Array(plans.length + 1);
-    this.treeLeaf = new Int32Array(plans.length + 1);
-    this.nodeFeature = new Int32Array(nInternal);
-    this.nodeThreshold = new Float64Array(nInternal);
-    this.nodeDefaultLeft = new Uint8Array(nInternal);
-    this.nodeBit = new Int32Array(nInternal);
-    this.nodeLeft = new Int32Array(nInternal);
-    this.nodeRight = new Int32Array(nInternal);
-    this.leafDepth = new Int32Array(nLeaves);
-    this.leafPath = new Int32Array(nLeaves);
-    this.leafTable = new Int32Array(nLeaves);
-    this.pathFeature = new Int32Array(nPath);
-    this.pathFactor = new Float64Array(nPath);
-    this.table = new Float64Array(entries);
-    this.cold = new Int32Array(maxSlots);
+    this.pairCount = nPairs;
+    this.repeatedPairCount = plans.reduce((n, p) => n + p.pairs.filter((q) => q.repeated).length, 0);
+    this.singleCount = nSingles;
+    this.nodes = new Int32Array(nInternal * NODE_STRIDE);
+    this.thresholds = new Float64Array(nInternal);
+    this.pairs = new Int32Array(nPairs * PAIR_STRIDE);
+    this.pairFeature = new Int32Array(pairPath);
+    this.pairTable = new Float64Array(pairEntriesTotal);
+    this.singles = new Int32Array(nSingles * SINGLE_STRIDE);
+    this.singleFeature = new Int32Array(singlePath);
+    this.singleFactor = new Float64Array(singlePath);
+    this.singleTable = new Float64Array(singleEntries);
+    this.cold = new Int32Array(nInternal + 2 * nPairs + nSingles);
 
     const weightsByDepth: Float64Array[] = [];
     for (let d = 0; d <= maxD; d++) weightsByDepth.push(shapleyWeights(d));
     const scratch: Float64Array[] = [];
     for (let d = 0; d <= maxD; d++) scratch.push(new Float64Array(maxD + 1));
+    const leftN = new Float64Array(2 ** Math.min(maxD, PAIR_MAX_WIDTH));
+    const rightN = new Float64Array(leftN.length);
 
-    let ni = 0, nl = 0, np = 0, nt = 0;
-    plans.forEach((p, t) => {
-      this.treeInternal[t] = ni;
-      this.treeLeaf[t] = nl;
+    let ni = 0, np = 0, ns = 0, pairPathAt = 0, pairTableAt = 0, singlePathAt = 0, singleTableAt = 0;
+    const pairSlot0 = nInternal;
+    const singleSlot0 = nInternal + 2 * nPairs;
+    for (const p of plans) {
       const slot = new Map<number, number>();
-      p.internal.forEach((node, k) => slot.set(node, k));
-      p.leaves.forEach((node, j) => slot.set(node, p.internal.length + j));
+      for (let k = 0; k < p.internal.length; k++) slot.set(p.internal[k]!, ni + k);
+      for (let k = 0; k < p.pairs.length; k++) {
+        slot.set(p.pairs[k]!.left.node, pairSlot0 + 2 * (np + k));
+        slot.set(p.pairs[k]!.right.node, pairSlot0 + 2 * (np + k) + 1);
+      }
+      for (let k = 0; k < p.singles.length; k++) slot.set(p.singles[k]!.node, singleSlot0 + ns + k);
       for (const node of p.internal) {
-        this.nodeFeature[ni] = f.feature[node]!;
-        this.nodeThreshold[ni] = f.threshold[node]!;
-        this.nodeDefaultLeft[ni] = f.missing[node] === f.left[node] ? 1 : 0;
-        this.nodeBit[ni] = 1 << p.bit.get(node)!;
-        this.nodeLeft[ni] = slot.get(f.left[node]!)!;
-        this.nodeRight[ni] = slot.get(f.right[node]!)!;
+        const r = ni * NODE_STRIDE;
+        this.nodes[r] = f.feature[node]!;
+        this.nodes[r + 1] = (1 << p.bit.get(node)!) | (f.missing[node] === f.left[node] ? DEFAULT_LEFT : 0);
+        this.nodes[r + 2] = slot.get(f.left[node]!)!;
+        this.nodes[r + 3] = slot.get(f.right[node]!)!;
+        this.thresholds[ni] = f.threshold[node]!;
         ni++;
       }
-      p.leaves.forEach((node, j) => {
-        const fs = p.leafFeatures[j]!;
-        const zs = p.leafZero[j]!;
-        const d = fs.length;
-        this.leafDepth[nl] = d;
-        this.leafPath[nl] = np;
-        this.leafTable[nl] = nt;
+      for (const q of p.pairs) {
+        const d = q.left.features.length;
+        const r = np * PAIR_STRIDE;
+        this.pairs[r] = d;
+        this.pairs[r + 1] = pairPathAt;
+        this.pairs[r + 2] = pairTableAt;
+        this.pairs[r + 3] = q.repeated ? q.bit : NO_EXTRA_BIT;
+        for (let k = 0; k < d; k++) this.pairFeature[pairPathAt + k] = q.left.features[k]!;
+        fillLeafTable(leftN, 0, f.value[q.left.node]!, q.left.zero, weightsByDepth[d]!, scratch);
+        fillLeafTable(rightN, 0, f.value[q.right.node]!, q.right.zero, weightsByDepth[d]!, scratch);
+        fillPairTable(this.pairTable, pairTableAt, d, q, leftN, rightN);
+        pairPathAt += d;
+        pairTableAt += pairEntries(d, q.repeated);
+        np++;
+      }
+      for (const leaf of p.singles) {
+        const d = leaf.features.length;
+        const r = ns * SINGLE_STRIDE;
+        this.singles[r] = d;
+        this.singles[r + 1] = singlePathAt;
+        this.singles[r + 2] = singleTableAt;
         for (let k = 0; k < d; k++) {
-          this.pathFeature[np + k] = fs[k]!;
-          this.pathFactor[np + k] = (1 - zs[k]!) / zs[k]!;
+          this.singleFeature[singlePathAt + k] = leaf.features[k]!;
+          this.singleFactor[singlePathAt + k] = factor(leaf.zero[k]!);
         }
-        fillLeafTable(this.table, nt, f.value[node]!, zs, weightsByDepth[d]!, scratch);
-        np += d;
-        nt += 2 ** d;
-        nl++;
-      });
-    });
-    this.treeInternal[plans.length] = ni;
-    this.treeLeaf[plans.length] = nl;
+        fillLeafTable(this.singleTable, singleTableAt, f.value[leaf.node]!, leaf.zero, weightsByDepth[d]!, scratch);
+        singlePathAt += d;
+        singleTableAt += 2 ** d;
+        ns++;
+      }
+    }
   }
 
-  /** Bytes held: the tables plus the per-node and per-leaf indexes. */
+  /** Bytes held: the tables plus the node, pair and leaf records and the cold masks. */
   get byteLength(): number {
     let n = 0;
-    for (const a of [this.treeInternal, this.treeLeaf, this.nodeFeature, this.nodeThreshold, this.nodeDefaultLeft, this.nodeBit, this.nodeLeft, this.nodeRight,
-      this.leafDepth, this.leafPath, this.leafTable, this.pathFeature, this.pathFactor, this.table, this.cold]) n += a.byteLength;
+    for (const a of [this.nodes, this.thresholds, this.pairs, this.pairFeature, this.pairTable, this.singles, this.singleFeature, this.singleFactor, this.singleTable, this.cold]) {
+      n += a.byteLength;
+    }
     return n;
   }
 
   /** Adds the contributions of the table trees for row `x[offset..]` to `phi[phiOffset + feature]`. */
   accumulate(x: ArrayLike<number>, offset: number, phi: Float64Array, phiOffset: number): void {
-    const { treeInternal, treeLeaf, nodeFeature, nodeThreshold, nodeDefaultLeft, nodeBit, nodeLeft, nodeRight } = this;
-    const { leafDepth, leafPath, leafTable, pathFeature, pathFactor, table, cold } = this;
-    const trees = this.treeCount;
-    for (let t = 0; t < trees; t++) {
-      const i0 = treeInternal[t]!, i1 = treeInternal[t + 1]!;
-      // Top-down pass: the cold bits of a node are its parent's plus, on the branch the row does
-      // not take, the bit of the parent's split feature.
-      cold[0] = 0;
-      for (let i = i0; i < i1; i++) {
-        const c = cold[i - i0]!;
-        const b = c | nodeBit[i]!;
-        const v = x[offset + nodeFeature[i]!]!;
-        const thr = nodeThreshold[i]!;
-        // NaN fails both comparisons and takes the default branch.
-        const goLeft = v < thr ? true : v >= thr ? false : nodeDefaultLeft[i] === 1;
-        if (goLeft) {
-          cold[nodeLeft[i]!] = c;
-          cold[nodeRight[i]!] = b;
-        } else {
-          cold[nodeLeft[i]!] = b;
-          cold[nodeRight[i]!] = c;
-        }
-      }
-      const slot0 = i1 - i0;
-      const l0 = treeLeaf[t]!, l1 = treeLeaf[t + 1]!;
-      for (let l = l0; l < l1; l++) {
-        const d = leafDepth[l]!;
-        const po = leafPath[l]!;
-        const to = leafTable[l]!;
-        const sat = ((1 << d) - 1) & ~cold[slot0 + l - l0]!;
-        const unsat = table[to + sat]!;
-        for (let k = 0; k < d; k++) {
-          const b = 1 << k;
-          const at = phiOffset + pathFeature[po + k]!;
-          if ((sat & b) !== 0) phi[at]! += pathFactor[po + k]! * table[to + (sat ^ b)]!;
-          else phi[at]! -= unsat;
-        }
-      }
+    const row = this.row;
+    for (let j = 0; j < row.length; j++) row[j] = x[offset + j]!;
+    markColdPass(this.nodes, this.thresholds, this.cold, row);
+    const pairSlot0 = this.thresholds.length;
+    creditPairsPass(this.pairs, pairSlot0, this.pairFeature, this.pairTable, this.cold, phi, phiOffset);
+    const singleSlot0 = pairSlot0 + (2 * this.pairs.length) / PAIR_STRIDE;
+    creditSinglesPass(this.singles, singleSlot0, this.singleFeature, this.singleFactor, this.singleTable, this.cold, phi, phiOffset);
+  }
+}
+
+/** (1 - z) / z: what N(O minus j) is multiplied by for a satisfied feature j. */
+function factor(z: number): number {
+  return (1 - z) / z;
+}
+
+/** The contribution to path feature k of a leaf with table `n` and factors `factors`, for satisfied set `sat`. */
+function leafContribution(n: Float64Array, factors: readonly number[], sat: number, k: number): number {
+  const b = 1 << k;
+  return (sat & b) !== 0 ? factors[k]! * n[sat ^ b]! : -n[sat]!;
+}
+
+/**
+ * Fills a pair's table: for every index (the left leaf's mask, plus above bit D the right leaf's
+ * bit for the parent's feature when that feature repeats), the D summed contributions of the two
+ * leaves. A new feature: the right mask is the left one with the parent's bit flipped. A repeated
+ * one: the right mask is the left one without that bit, plus the extra index bit.
+ */
+function fillPairTable(out: Float64Array, base: number, d: number, pair: PairPlan, leftN: Float64Array, rightN: Float64Array): void {
+  const b = 1 << pair.bit;
+  const size = 2 ** (pair.repeated ? d + 1 : d);
+  const full = (1 << d) - 1;
+  const leftFactors = pair.left.zero.map(factor);
+  const rightFactors = pair.right.zero.map(factor);
+  for (let index = 0; index < size; index++) {
+    const satL = index & full;
+    const satR = pair.repeated ? (satL & ~b) | ((index >> d) << pair.bit) : satL ^ b;
+    for (let k = 0; k < d; k++) {
+      out[base + index * d + k] = leafContribution(leftN, leftFactors, satL, k) + leafContribution(rightN, rightFactors, satR, k);
+    }
+  }
+}
+
+// The passes are plain functions of their arrays: V8 compiled these loops markedly faster over
+// arguments than over arrays read from an object's fields.
+
+/**
+ * Top-down pass over every internal node: a child's cold bits are its parent's plus, on the branch
+ * the row does not take, the bit of the parent's split feature. NaN fails both comparisons and
+ * takes the default branch. Branch-free, because the way a row goes is as good as random.
+ */
+function markColdPass(nodes: Int32Array, thresholds: Float64Array, cold: Int32Array, row: Float64Array): void {
+  const n = thresholds.length;
+  for (let i = 0, r = 0; i < n; i++, r += NODE_STRIDE) {
+    const word = nodes[r + 1]!;
+    const v = row[nodes[r]!]!;
+    const thr = thresholds[i]!;
+    const goLeft = ((v < thr) as unknown as number) | ((((v >= thr) as unknown as number) ^ 1) & (word >>> 31));
+    const mask = -goLeft; // all ones when the row goes left
+    const bit = word & 0x7fffffff;
+    const c = cold[i]!;
+    cold[nodes[r + 2]!] = c | (bit & ~mask);
+    cold[nodes[r + 3]!] = c | (bit & mask);
+  }
+}
+
+/** Per pair: the index from the two leaves' masks, then D ready-made contributions to add. */
+function creditPairsPass(
+  pairs: Int32Array,
+  slot0: number,
+  pairFeature: Int32Array,
+  pairTable: Float64Array,
+  cold: Int32Array,
+  phi: Float64Array,
+  phiOffset: number,
+): void {
+  const n = pairs.length;
+  for (let r = 0, s = slot0; r < n; r += PAIR_STRIDE, s += 2) {
+    const d = pairs[r]!;
+    const po = pairs[r + 1]!;
+    const full = (1 << d) - 1;
+    const satL = full & ~cold[s]!;
+    const satR = full & ~cold[s + 1]!;
+    const index = satL | (((satR >>> pairs[r + 3]!) & 1) << d);
+    const to = pairs[r + 2]! + index * d;
+    for (let k = 0; k < d; k++) phi[phiOffset + pairFeature[po + k]!]! += pairTable[to + k]!;
+  }
+}
+
+/**
+ * Per single leaf: its satisfied set O is the complement of its cold bits; a path feature in O gets
+ * factor * N(O minus it), one outside O gets -N(O). Branch-free: `has` is 0 or 1 and the unused
+ * term is a finite number times 0.
+ */
+function creditSinglesPass(
+  singles: Int32Array,
+  slot0: number,
+  singleFeature: Int32Array,
+  singleFactor: Float64Array,
+  table: Float64Array,
+  cold: Int32Array,
+  phi: Float64Array,
+  phiOffset: number,
+): void {
+  const n = singles.length;
+  for (let r = 0, s = slot0; r < n; r += SINGLE_STRIDE, s++) {
+    const d = singles[r]!;
+    const po = singles[r + 1]!;
+    const to = singles[r + 2]!;
+    const sat = ((1 << d) - 1) & ~cold[s]!;
+    const unsat = table[to + sat]!;
+    for (let k = 0; k < d; k++) {
+      const has = (sat >> k) & 1;
+      phi[phiOffset + singleFeature[po + k]!]! += has * (singleFactor[po + k]! * table[to + (sat ^ (1 << k))]!) - (1 - has) * unsat;
     }
   }
 }

@@ -5,9 +5,10 @@
  * row plus the bias (the expected margin) sum to the row's margin; they are what libxgboost's
  * `pred_contribs` returns, and what reason codes are built from.
  *
- * Two exact methods share the work: per-leaf precomputed tables (`shap-table.ts`, after Fast
- * TreeSHAP v2) for every tree whose tables fit the memory limits, and the plain recursion
- * (`shap-path.ts`) for the others. `shap-reference.ts` keeps the textbook recursion as the oracle.
+ * Two exact methods share the work: precomputed per-leaf tables (`shap-table.ts`, in the spirit of
+ * Fast TreeSHAP v2: O(leaves x depth) per row and tree) for every tree whose tables fit the memory
+ * limits, and a tuned plain recursion (`shap-path.ts`, O(leaves x depth^2)) for the others.
+ * `shap-reference.ts` keeps the textbook recursion as the oracle both are tested against.
  */
 import { IriskError } from '../../../lib/errors.js';
 import type { FeatureMatrix } from '../../data/dataset.js';
@@ -36,9 +37,10 @@ export function nodeMeanValues(forest: Forest): Float64Array {
 /** How much memory the explainer may spend on precomputed tables. */
 export interface TreeExplainerOptions {
   /**
-   * Largest footprint of one tree's tables and indexes, in bytes (default 160 KiB: every tree of
-   * depth <= 7). A leaf with D distinct features on its path needs 8 * 2^D bytes of table; trees
-   * over the limit use the recursion.
+   * Largest footprint of one tree's tables and records, in bytes (default 160 KiB: enough for any
+   * tree of depth <= 7). A leaf with D distinct features on its path needs 8 * 2^D bytes of table,
+   * a pair of sibling leaves 8 * D * 2^D (twice that when their parent's feature repeats, and only
+   * for D <= 5); trees over the limit use the recursion.
    */
   readonly maxTableBytesPerTree?: number;
   /** Largest footprint of all trees' tables, in bytes (default 64 MiB); trees past it use the recursion. */
@@ -53,7 +55,7 @@ export class TreeExplainer {
   readonly forest: Forest;
   /** The bias term: expected margin over the training distribution, base margin included. */
   readonly expectedMargin: number;
-  /** Bytes held by the precomputed tables (and their per-leaf and per-node indexes). */
+  /** Bytes held by the precomputed tables, with their node, pair and leaf records. */
   readonly tableBytes: number;
   /** Trees explained with the tables, and with the plain recursion. */
   readonly tableTrees: number;
