@@ -35,6 +35,7 @@ describe('parseTabularCsv', () => {
     ['a single class', 'y,a\n0,1\n0,3\n'],
     ['non-numeric junk', 'y,a\n0,1\n1,abc\n'],
     ['infinity', 'y,a\n0,1\n1,Infinity\n'],
+    ['a value beyond float32 range', 'y,a\n0,1\n1,1e40\n'],
     ['a short row', 'y,a,b\n0,1,2\n1,3\n'],
     ['no features', 'y,id\n0,a\n1,b\n'],
     ['duplicate column names', 'y,a,a\n0,1,2\n1,3,4\n'],

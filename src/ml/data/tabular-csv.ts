@@ -10,6 +10,9 @@ import { IriskError } from '../../lib/errors.js';
 import { parseCsvRows } from '../../lib/csv.js';
 import type { LabelledData } from './dataset.js';
 
+/** Largest finite float32: features are stored as float32, as XGBoost reads them. */
+const FLOAT32_MAX = 3.4028234663852886e38;
+
 /** Cell texts read as a missing value. */
 export const MISSING_TOKENS: ReadonlySet<string> = new Set(['', 'NA', 'N/A', 'NaN', 'nan', 'null', 'NULL', 'None', '?']);
 
@@ -103,8 +106,8 @@ export function parseTabularCsv(text: string, options: TabularCsvOptions): Tabul
         continue;
       }
       const v = Number(cell);
-      if (!Number.isFinite(v)) {
-        fail(source, `line ${line}, column "${header[featureCols[j]!]}": ${JSON.stringify(cell.slice(0, 40))} is not a number (missing values may be empty or NA)`, {
+      if (!Number.isFinite(v) || Math.abs(v) > FLOAT32_MAX) {
+        fail(source, `line ${line}, column "${header[featureCols[j]!]}": ${JSON.stringify(cell.slice(0, 40))} is not a finite number within float32 range (missing values may be empty or NA)`, {
           line,
           column: header[featureCols[j]!],
         });
