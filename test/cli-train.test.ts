@@ -72,6 +72,9 @@ describe('irisk train tabular + models gate + models import', () => {
     const same = await cli('models', 'gate', '--candidate', good, '--baseline', good, '--data', testCsv, '--data-dir', dataDir, '--p99-us', '1e9');
     expect(same.code, same.stdout + same.stderr).toBe(0);
     expect(same.stdout).toMatch(/gate: PASS/);
+    const saved = /report (.*\.json)/.exec(same.stdout)![1]!;
+    expect(saved.startsWith(join(dataDir, 'gates'))).toBe(true);
+    expect(JSON.parse(await readFile(saved, 'utf8')).pass).toBe(true);
 
     const r = await train('--csv', trainCsv, '--label', 'label', '--folds', '2', '--name', 'synthetic', '--rounds', '1', '--max-depth', '1', '--report', join(dir, 'report-bad'));
     expect(r.code, r.stdout + r.stderr).toBe(0);
@@ -112,6 +115,13 @@ describe('irisk train tabular + models gate + models import', () => {
       expect(r.code, name).toBe(3);
       expect(JSON.parse(r.stdout).error.code, name).toBe(code);
     }
+    // A report path that cannot be a directory: refused before training, nothing registered.
+    const blocked = await train('--csv', trainCsv, '--label', 'label', '--folds', '2', '--report', join(trainCsv, 'sub'));
+    expect(blocked.code).toBe(2);
+    // Gating on a model's own training data is refused (in-sample AUC flatters an overfit model).
+    const inSample = await cli('models', 'gate', '--candidate', good, '--baseline', good, '--data', trainCsv, '--data-dir', dataDir, '--json');
+    expect(inSample.code).toBe(3);
+    expect(JSON.parse(inSample.stdout).error.message).toMatch(/trained on/);
     const missing = await train('--csv', join(dir, 'nope.csv'), '--label', 'label', '--report', join(dir, 'r-nope'));
     expect(JSON.parse(missing.stdout).error.code).toBe('FILE_NOT_FOUND');
     const badModel = join(dir, 'not-xgboost.json');

@@ -49,8 +49,3 @@ export function selectRows<T extends FeatureMatrix>(m: T, indices: ArrayLike<num
   }
   return out as T;
 }
-
-/** One row as a view (no copy). */
-export function rowView(m: FeatureMatrix, row: number): Float32Array {
-  return m.values.subarray(row * m.cols, (row + 1) * m.cols);
-}

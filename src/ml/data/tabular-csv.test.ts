@@ -12,6 +12,8 @@ describe('parseTabularCsv', () => {
     expect(d.ids).toEqual(['1', '2', '3']);
     expect(Array.from(d.labels)).toEqual([0, 1, 0]);
     expect(Array.from(d.values)).toEqual([1.5, Number.NaN, -2, 300, Number.NaN, 4]);
+    // numpy prints float32's largest value as 3.4028235e38: it rounds to a finite float32.
+    expect(parseTabularCsv('y,a\n0,3.4028235e38\n1,-.5\n', opts).values[0]).toBe(3.4028234663852886e38);
     expect(d.ignoredColumns).toEqual([{ name: '(column 1)', reason: 'unnamed column: a row index, not a feature' }]);
     expect(d.fingerprint).toMatch(/^[0-9a-f]{64}$/);
   });
@@ -36,6 +38,7 @@ describe('parseTabularCsv', () => {
     ['non-numeric junk', 'y,a\n0,1\n1,abc\n'],
     ['infinity', 'y,a\n0,1\n1,Infinity\n'],
     ['a value beyond float32 range', 'y,a\n0,1\n1,1e40\n'],
+    ['a hexadecimal number', 'y,a\n0,1\n1,0x1F\n'],
     ['a short row', 'y,a,b\n0,1,2\n1,3\n'],
     ['no features', 'y,id\n0,a\n1,b\n'],
     ['duplicate column names', 'y,a,a\n0,1,2\n1,3,4\n'],

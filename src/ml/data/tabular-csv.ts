@@ -10,8 +10,8 @@ import { IriskError } from '../../lib/errors.js';
 import { parseCsvRows } from '../../lib/csv.js';
 import type { LabelledData } from './dataset.js';
 
-/** Largest finite float32: features are stored as float32, as XGBoost reads them. */
-const FLOAT32_MAX = 3.4028234663852886e38;
+/** A plain decimal number (no hex, no "Infinity"); values must also fit float32, as XGBoost reads them. */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /** Cell texts read as a missing value. */
 export const MISSING_TOKENS: ReadonlySet<string> = new Set(['', 'NA', 'N/A', 'NaN', 'nan', 'null', 'NULL', 'None', '?']);
@@ -105,8 +105,8 @@ export function parseTabularCsv(text: string, options: TabularCsvOptions): Tabul
         values[r * cols + j] = Number.NaN;
         continue;
       }
-      const v = Number(cell);
-      if (!Number.isFinite(v) || Math.abs(v) > FLOAT32_MAX) {
+      const v = DECIMAL.test(cell) ? Number(cell) : Number.NaN;
+      if (!Number.isFinite(Math.fround(v))) {
         fail(source, `line ${line}, column "${header[featureCols[j]!]}": ${JSON.stringify(cell.slice(0, 40))} is not a finite number within float32 range (missing values may be empty or NA)`, {
           line,
           column: header[featureCols[j]!],

@@ -1,8 +1,8 @@
 /**
  * The regression gate: may a candidate model replace the baseline? Both score the same labelled
  * rows; the candidate fails when its AUC is lower than the baseline's beyond what the paired
- * DeLong interval allows, when its calibration error exceeds a bound, when a single-row prediction
- * is too slow at the 99th percentile, or when the model is too large.
+ * DeLong interval allows, when its calibration error exceeds both a bound and the baseline's, when
+ * a single-row prediction is too slow at the 99th percentile, or when the model is too large.
  */
 import { IriskError } from '../../lib/errors.js';
 import type { LabelledData } from '../data/dataset.js';
@@ -19,7 +19,7 @@ export interface GateModel {
 export interface GateBudgets {
   /** The candidate may be at most this much worse in AUC before the interval decides (default 0). */
   aucTolerance: number;
-  /** Expected calibration error bound (default 0.05). */
+  /** Expected calibration error bound (default 0.05); a candidate no worse than the baseline passes anyway. */
   maxEce: number;
   /** p99 of one-row prediction, microseconds (default 50). */
   p99LatencyMicros: number;
@@ -27,7 +27,7 @@ export interface GateBudgets {
   maxModelBytes: number;
   /** Confidence of the paired AUC interval (default 0.95). */
   confidence: number;
-  /** Rows timed for the latency check (default 2000, after as many warm-up calls). */
+  /** One-row predictions timed per model for the latency check (default 2000, after 10,000 warm-up calls each). */
   latencyRows: number;
 }
 
@@ -60,21 +60,34 @@ export interface GateReport {
   budgets: GateBudgets;
 }
 
-/** p99 of one-row prediction time in microseconds over the first `rows` rows (after a warm-up pass). */
-export function singleRowP99Micros(model: GateModel, data: LabelledData, rows: number): number {
-  const n = Math.min(rows, data.rows);
-  const row = (i: number) => data.values.subarray(i * data.cols, (i + 1) * data.cols);
+/** Calls made to each model before timing, so both are compiled and warm when measured. */
+const LATENCY_WARMUP_CALLS = 10_000;
+
+/**
+ * p99 of one-row prediction time (microseconds) of two models, timed alternately row by row over
+ * `samples` rows (cycling through the data) after an equal warm-up, so neither benefits from
+ * being measured second or on a quieter moment.
+ */
+export function pairedSingleRowP99Micros(a: GateModel, b: GateModel, dataA: LabelledData, dataB: LabelledData, samples: number): [number, number] {
+  const n = dataA.rows;
+  const row = (d: LabelledData, i: number) => d.values.subarray((i % n) * d.cols, ((i % n) + 1) * d.cols);
   let sink = 0;
-  for (let i = 0; i < n; i++) sink += model.predictRow(row(i));
-  const times = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const t0 = process.hrtime.bigint();
-    sink += model.predictRow(row(i));
-    times[i] = Number(process.hrtime.bigint() - t0) / 1000;
+  for (let i = 0; i < LATENCY_WARMUP_CALLS; i++) sink += a.predictRow(row(dataA, i)) + b.predictRow(row(dataB, i));
+  const ta = new Float64Array(samples);
+  const tb = new Float64Array(samples);
+  for (let i = 0; i < samples; i++) {
+    const ra = row(dataA, i);
+    const rb = row(dataB, i);
+    let t0 = process.hrtime.bigint();
+    sink += a.predictRow(ra);
+    ta[i] = Number(process.hrtime.bigint() - t0) / 1000;
+    t0 = process.hrtime.bigint();
+    sink += b.predictRow(rb);
+    tb[i] = Number(process.hrtime.bigint() - t0) / 1000;
   }
   if (Number.isNaN(sink)) throw new IriskError('INTERNAL', 'a model returned NaN during the latency check');
-  times.sort();
-  return times[Math.min(n - 1, Math.floor(0.99 * n))]!;
+  const p99 = (t: Float64Array) => t.sort()[Math.min(samples - 1, Math.floor(0.99 * samples))]!;
+  return [p99(ta), p99(tb)];
 }
 
 /** Runs every check; `data` must be in the candidate's and baseline's feature order (see callers). */
@@ -91,8 +104,10 @@ export function runGate(
   const ec = evaluateBinary(labels, pc);
   const eb = evaluateBinary(labels, pb);
   const comparison = pairedDelong(labels, pc, pb, budgets.confidence);
-  const latencyC = singleRowP99Micros(candidate.model, candidate.data, budgets.latencyRows);
-  const latencyB = singleRowP99Micros(baseline.model, baseline.data, budgets.latencyRows);
+  const [latencyC, latencyB] = pairedSingleRowP99Micros(candidate.model, baseline.model, candidate.data, baseline.data, budgets.latencyRows);
+  // A candidate calibrated no worse than the baseline passes even above the bound: on small data
+  // both ECEs sit at the noise level of the bins.
+  const eceLimit = Math.max(budgets.maxEce, eb.calibration.ece);
   const level = `${Math.round(budgets.confidence * 100)}%`;
   const checks: GateCheck[] = [
     {
@@ -105,9 +120,9 @@ export function runGate(
     },
     {
       name: 'calibration',
-      pass: ec.calibration.ece <= budgets.maxEce,
+      pass: ec.calibration.ece <= eceLimit,
       value: ec.calibration.ece,
-      limit: budgets.maxEce,
+      limit: eceLimit,
       detail: `ECE ${ec.calibration.ece.toFixed(4)} (baseline ${eb.calibration.ece.toFixed(4)})`,
     },
     {

@@ -57,6 +57,9 @@ export function xgboostScorer(model: XgbModel, featureNames: readonly string[], 
   if (featureNames.length !== model.numFeatures) {
     throw new IriskError('MODEL_INVALID', `the model has ${model.numFeatures} features but ${featureNames.length} feature names`);
   }
+  if (!PROBABILITY_OBJECTIVES.includes(model.forest.objective)) {
+    throw new IriskError('MODEL_INVALID', `objective ${model.forest.objective} does not predict a probability; a scorer needs binary:logistic, binary:logitraw or reg:logistic`);
+  }
   const cal = calibrator?.kind === 'identity' ? null : calibrator;
   return {
     kind: 'xgboost',
@@ -84,6 +87,9 @@ export function logisticScorer(model: LogisticModel, calibrator: Calibrator | nu
     predictRow: (x) => probabilityOf(cal, logisticMargin(model, x)),
   };
 }
+
+/** Objectives whose margin is a log-odds, so that a probability can be served. */
+const PROBABILITY_OBJECTIVES: readonly string[] = ['binary:logistic', 'binary:logitraw', 'reg:logistic'];
 
 const text = (v: Uint8Array | string): string => (typeof v === 'string' ? v : new TextDecoder().decode(v));
 

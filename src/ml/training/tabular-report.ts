@@ -30,7 +30,7 @@ export function tabularReportJson(result: TabularTrainingResult, ctx: TabularRep
   return {
     auc: round(result.auc),
     aucCi: result.aucCi.map(round),
-    aucMethod: 'mean of fold AUCs; 95% interval from the fold DeLong variances',
+    aucMethod: 'mean of fold AUCs; 95% interval: the wider of the fold-DeLong-variance interval and the t interval of the fold AUCs',
     foldAucSd: round(result.foldAucSd),
     folds: result.folds.length,
     foldResults: result.folds.map((f) => ({ ...f, auc: round(f.auc), aucCi: f.aucCi.map(round), seconds: round(f.seconds), logisticAuc: f.logisticAuc === null ? null : round(f.logisticAuc) })),
@@ -62,14 +62,20 @@ export function tabularReportJson(result: TabularTrainingResult, ctx: TabularRep
   };
 }
 
+/** Writes (or rewrites, e.g. once the version is known) report.json; returns the JSON. */
+export async function writeTabularReportJson(dir: string, result: TabularTrainingResult, ctx: TabularReportContext): Promise<Record<string, unknown>> {
+  const json = tabularReportJson(result, ctx);
+  await writeFile(join(dir, 'report.json'), JSON.stringify(json, null, 2) + '\n');
+  return json;
+}
+
 /**
  * Writes report.json, roc.{svg,png} and calibration.{svg,png} (out-of-fold predictions) into `dir`;
  * returns the JSON.
  */
 export async function writeTabularReport(dir: string, labels: Uint8Array, result: TabularTrainingResult, ctx: TabularReportContext): Promise<Record<string, unknown>> {
   await mkdir(dir, { recursive: true });
-  const json = tabularReportJson(result, ctx);
-  await writeFile(join(dir, 'report.json'), JSON.stringify(json, null, 2) + '\n');
+  const json = await writeTabularReportJson(dir, result, ctx);
   const rocSvg = rocPlotSvg([{ name: 'XGBoost, out of fold', points: rocCurve(labels, result.oofMargins), auc: result.pooledAuc.auc, aucCi: result.pooledAuc.ci }], {
     title: 'ROC of out-of-fold predictions',
     subtitle: `${ctx.source}: ${result.folds.length}-fold mean AUC ${result.auc.toFixed(4)}`,

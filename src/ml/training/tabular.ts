@@ -4,6 +4,7 @@
  * never the fold being scored; calibration is cross-fitted, so the reported calibration of the
  * out-of-fold probabilities comes from calibrators that did not see those rows.
  */
+import { IriskError } from '../../lib/errors.js';
 import { silentProgress, type Progress } from '../../lib/progress.js';
 import { selectRows, type LabelledData } from '../data/dataset.js';
 import { delongAuc, evaluateBinary, type BinaryReport } from '../evaluation/index.js';
@@ -73,15 +74,25 @@ export interface TabularTrainingResult {
 }
 
 /**
- * The interval of the mean of k fold AUCs estimated on disjoint test rows: mean +/- z * sqrt(sum of
- * DeLong variances) / k. It covers the test-sampling uncertainty; the spread across folds
- * (`foldAucSd`) is reported beside it.
+ * The 95% interval of the mean of k fold AUCs estimated on disjoint test rows: the wider of
+ * mean +/- z * sqrt(sum of DeLong variances) / k (test-sampling uncertainty) and the t interval of
+ * the fold AUCs (their observed spread).
  */
 export function meanAucInterval(folds: readonly { auc: number; variance: number }[], z = 1.959963984540054): [number, number] {
   const k = folds.length;
   const mean = folds.reduce((s, f) => s + f.auc, 0) / k;
-  const se = Math.sqrt(folds.reduce((s, f) => s + f.variance, 0)) / k;
-  return [Math.max(0, mean - z * se), Math.min(1, mean + z * se)];
+  const delongSe = Math.sqrt(folds.reduce((s, f) => s + (Number.isFinite(f.variance) ? f.variance : 0), 0)) / k;
+  // With few positives per fold the DeLong variances understate the spread (a fold at AUC 1 has
+  // variance 0); the t interval of the fold AUCs then is the honest one. Report the wider.
+  const sd = Math.sqrt(folds.reduce((s, f) => s + (f.auc - mean) ** 2, 0) / (k - 1));
+  const half = Math.max(z * delongSe, studentT975(k - 1) * (sd / Math.sqrt(k)));
+  return [Math.max(0, mean - half), Math.min(1, mean + half)];
+}
+
+/** The 97.5% quantile of Student's t with `df` degrees of freedom (table to 30, normal beyond). */
+function studentT975(df: number): number {
+  const table = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042];
+  return df >= 1 && df <= 30 ? table[df - 1]! : 1.96;
 }
 
 function median(xs: number[]): number {
@@ -111,6 +122,10 @@ export function trainTabular(data: LabelledData, options: TabularTrainingOptions
   const share = options.earlyStoppingShare ?? 0.1;
   const progress = options.progress ?? silentProgress;
   const params = resolveXgbParams({ ...TABULAR_XGB_DEFAULTS, seed, ...options.params });
+  const positives = data.labels.reduce((s, y) => s + y, 0);
+  if (Math.min(positives, data.rows - positives) < 2 * k) {
+    throw new IriskError('DATASET_INVALID', `${positives} positive and ${data.rows - positives} negative rows: ${k}-fold cross-validation needs at least ${2 * k} of each (two per test fold); use fewer folds or more data`);
+  }
   const fold = stratifiedFolds(data.labels, k, seed);
 
   const oofMargins = new Float64Array(data.rows);

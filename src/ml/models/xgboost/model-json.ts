@@ -82,7 +82,9 @@ export function parseXgboostJson(input: string | unknown): Forest {
   const numFeatures = intField(params.num_feature, 'learner_model_param.num_feature');
   const numClass = intField(params.num_class ?? '0', 'learner_model_param.num_class');
   if (numClass > 1) invalid('multi-class models are not supported');
-  const baseScore = Number(params.base_score);
+  // XGBoost >= 3.1 writes base_score as a one-element list string, e.g. "[5E-1]".
+  const rawBase = typeof params.base_score === 'string' ? params.base_score.trim().replace(/^\[(.*)\]$/, '$1') : params.base_score;
+  const baseScore = typeof rawBase === 'string' && rawBase !== '' ? Number(rawBase) : Number.NaN;
   if (!Number.isFinite(baseScore)) invalid('learner_model_param.base_score is not a number');
   const booster = obj(learner.gradient_booster, 'learner.gradient_booster');
   if (booster.name !== 'gbtree') invalid(`booster ${JSON.stringify(booster.name)} is not supported (only gbtree)`);
@@ -115,7 +117,8 @@ export function parseXgboostJson(input: string | unknown): Forest {
     const cond = numArray(tree.split_conditions, `${path}.split_conditions`, n);
     const defaultLeft = numArray(tree.default_left, `${path}.default_left`, n);
     const hess = numArray(tree.sum_hessian, `${path}.sum_hessian`, n);
-    if (tree.split_type !== undefined && (tree.split_type as unknown[]).some((s) => s !== 0)) invalid(`${path} has categorical splits, which are not supported`);
+    if (tree.split_type !== undefined && !Array.isArray(tree.split_type)) invalid(`${path}.split_type must be an array`);
+    if (Array.isArray(tree.split_type) && tree.split_type.some((s) => s !== 0)) invalid(`${path} has categorical splits, which are not supported`);
     forest.roots[t] = offset;
     // Walk from the root: every reachable node is visited once (no cycles, no shared children).
     // Unreachable slots (nodes libxgboost deleted while pruning) stay inert leaves.
@@ -141,6 +144,7 @@ export function parseXgboostJson(input: string | unknown): Forest {
       seen[l] = seen[r] = 1;
       const f = split[i]!;
       if (!Number.isInteger(f) || f < 0 || f >= numFeatures) invalid(`${path} node ${i} splits on feature ${f} of ${numFeatures}`);
+      if (!(hess[i]! > 0)) invalid(`${path} node ${i} splits with cover ${hess[i]}; a split needs a positive sum_hessian`);
       forest.feature[g] = f;
       forest.threshold[g] = cond[i]!;
       forest.left[g] = offset + l;

@@ -41,6 +41,12 @@ function checkTrainingSet(data: TrainingSet, name: string, objective: XgbParams[
   checkMatrix({ rows: data.rows, cols: data.cols, values: data.values, featureNames: data.featureNames });
   if (data.labels.length !== data.rows) throw new IriskError('DATASET_INVALID', `${name}: ${data.labels.length} labels for ${data.rows} rows`);
   if (data.rows === 0) throw new IriskError('DATASET_INVALID', `${name}: no rows`);
+  for (let i = 0; i < data.values.length; i++) {
+    const v = data.values[i]!;
+    if (v === Infinity || v === -Infinity) {
+      throw new IriskError('DATASET_INVALID', `${name}: row ${Math.floor(i / data.cols)}, column ${data.featureNames[i % data.cols]} is infinite; use NaN for a missing value`);
+    }
+  }
   if (objective !== 'reg:squarederror') {
     for (let i = 0; i < data.labels.length; i++) {
       const y = data.labels[i]!;

@@ -4,6 +4,7 @@ import { selectRows } from '../../data/dataset.js';
 import { NativeBooster, NativeMatrix } from './booster.js';
 import { parseXgboostJson } from './model-json.js';
 import { XgbModel } from './model.js';
+import { xgboostScorer } from '../scorer.js';
 import { compileForest, compiledMarginRow } from './compiled.js';
 import { predictMargins, traverseMarginRow } from './predict.js';
 import { trainXgboost, parseEvalLine } from './train.js';
@@ -36,7 +37,7 @@ describe('XGBoost through libxgboost, predicted in TypeScript', () => {
       const margins = model.margins(world);
       let maxMarginDiff = 0;
       for (let i = 0; i < world.rows; i++) maxMarginDiff = Math.max(maxMarginDiff, Math.abs(margins[i]! - native.margin[i]!));
-      expect(maxMarginDiff).toBeLessThanOrEqual(1e-6);
+      expect(maxMarginDiff).toBe(0); // the issue asks for 1e-6; float32 sums in libxgboost's order give equality
 
       // Contributions on the first rows only: TreeSHAP on deep trees is the slow part.
       const some = selectRows(world, Array.from({ length: 600 }, (_, i) => i));
@@ -64,7 +65,7 @@ describe('XGBoost through libxgboost, predicted in TypeScript', () => {
     const model = XgbModel.fromJson(trained.modelJson);
     const allMissing = { rows: 1, cols: world.cols, values: new Float32Array(world.cols).fill(Number.NaN), featureNames: world.featureNames };
     const native = nativeOutputs(trained.modelJson, allMissing);
-    expect(Math.abs(model.margins(allMissing)[0]! - native.margin[0]!)).toBeLessThanOrEqual(1e-6);
+    expect(model.margins(allMissing)[0]).toBe(native.margin[0]);
     expect(model.predictRow(Array.from(allMissing.values))).toBeCloseTo(1 / (1 + Math.exp(-native.margin[0]!)), 6);
   });
 
@@ -141,12 +142,30 @@ describe('the XGBoost JSON reader refuses what it cannot serve', () => {
     ['a string where a number belongs', mutate((d) => (d.learner.gradient_booster.model.trees[0].split_conditions[0] = 'x'))],
     ['categorical splits', mutate((d) => (d.learner.gradient_booster.model.trees[0].split_type[0] = 1))],
     ['a base score outside (0, 1)', mutate((d) => (d.learner.learner_model_param.base_score = '1.5'))],
+    ['split_type that is not an array', mutate((d) => (d.learner.gradient_booster.model.trees[0].split_type = 3))],
+    ['a split with zero cover', mutate((d) => (d.learner.gradient_booster.model.trees[0].sum_hessian[0] = 0))],
   ];
   for (const [name, text] of cases) {
     it(`MODEL_INVALID for ${name}`, () => {
       expect(() => parseXgboostJson(text)).toThrow(expect.objectContaining({ code: 'MODEL_INVALID' }));
     });
   }
+
+  it("reads XGBoost 3.1's base_score written as a one-element list", () => {
+    const listed = mutate((d) => (d.learner.learner_model_param.base_score = '[5E-1]'));
+    expect(parseXgboostJson(listed).baseMargin).toBe(parseXgboostJson(good).baseMargin);
+  });
+
+  it('a scorer refuses a regression model (its output is not a log-odds)', () => {
+    const reg = XgbModel.fromJson(trainXgboost(world, { rounds: 3, objective: 'reg:squarederror' }).modelJson);
+    expect(() => xgboostScorer(reg, world.featureNames, null)).toThrow(expect.objectContaining({ code: 'MODEL_INVALID' }));
+  });
+
+  it('training refuses infinite feature values', () => {
+    const values = world.values.slice();
+    values[5] = Number.POSITIVE_INFINITY;
+    expect(() => trainXgboost({ ...world, values }, { rounds: 2 })).toThrow(expect.objectContaining({ code: 'DATASET_INVALID' }));
+  });
 
   it('survives random corruption of a real model: a typed error or a valid forest, never a crash', () => {
     const text = JSON.stringify(good);

@@ -9,7 +9,8 @@ import { scorerFilesFor } from '../../../ml/models/scorer.js';
 import { codeVersion, openRegistry } from '../../../ml/registry/index.js';
 import { validateModelName } from '../../../ml/registry/metadata.js';
 import { trainTabular, type CalibrationChoice, type TabularTrainingResult } from '../../../ml/training/tabular.js';
-import { writeTabularReport } from '../../../ml/training/tabular-report.js';
+import { writeTabularReport, writeTabularReportJson } from '../../../ml/training/tabular-report.js';
+import { prepareOutputDir } from '../../../lib/output-dir.js';
 import { IriskError } from '../../../lib/errors.js';
 import { emit, intOption, numberOption, type OutputOptions } from '../output.js';
 import { run } from '../run.js';
@@ -70,13 +71,14 @@ async function trainTabularCommand(opts: TrainTabularOptions): Promise<void> {
   };
   // Everything that can be rejected is checked before anything is written.
   const data = await readTabularCsv(opts.csv, { label: opts.label, ...(opts.id !== undefined ? { id: opts.id } : {}) });
+  await prepareOutputDir(opts.report, '--report');
   // Fail fast when the registry cannot be opened, but do not hold its lock while training.
   if (opts.register) (await openRegistry(dataDir(opts.dataDir))).close();
   const progress = opts.json ? silentProgress : terminalProgress();
   const result = trainTabular(data, { folds, seed, params, calibration: opts.calibration as CalibrationChoice, progress });
-  const version = opts.register ? await registerTabularModel(opts, data, result, folds) : null;
   const positives = data.labels.reduce((s, y) => s + y, 0);
-  const report = await writeTabularReport(opts.report, data.labels, result, {
+  // The report is written before registering, so a model is never registered without one.
+  const context = {
     source: opts.csv,
     label: opts.label,
     rows: data.rows,
@@ -86,9 +88,12 @@ async function trainTabularCommand(opts: TrainTabularOptions): Promise<void> {
     fingerprint: data.fingerprint,
     calibration: opts.calibration,
     seed,
-    version,
+    version: null as string | null,
     modelName: opts.name,
-  });
+  };
+  let report = await writeTabularReport(opts.report, data.labels, result, context);
+  const version = opts.register ? await registerTabularModel(opts, data, result, folds) : null;
+  if (version !== null) report = await writeTabularReportJson(opts.report, result, { ...context, version });
   const lines = [
     `data       ${opts.csv}: ${data.rows} rows, ${positives} positive (${((100 * positives) / data.rows).toFixed(2)}%), ${data.cols} features`,
     ...data.ignoredColumns.map((c) => `ignored    ${c.name}: ${c.reason}`),
@@ -97,7 +102,7 @@ async function trainTabularCommand(opts: TrainTabularOptions): Promise<void> {
     ...(result.logistic ? [`logistic   ${result.logistic.auc.toFixed(4)} [${result.logistic.aucCi[0].toFixed(4)}, ${result.logistic.aucCi[1].toFixed(4)}] (baseline)`] : []),
     `calibrated ${opts.calibration}: ECE ${result.evaluation.calibration.ece.toFixed(4)}, Brier ${result.evaluation.brier.toFixed(4)}, KS ${result.evaluation.ks.toFixed(3)} (out of fold)`,
     `model      ${result.final.rounds} trees, depth ${result.params.maxDepth}, eta ${result.params.eta}`,
-    version ? `registered ${opts.name} version ${version}` : 'registered (not registered: --no-register)',
+    version ? `registered ${opts.name} version ${version}` : 'registered nothing (--no-register)',
     `report     ${opts.report}/report.json, roc.png, calibration.png`,
   ];
   emit(opts, report, lines.join('\n'));
@@ -116,7 +121,15 @@ async function registerTabularModel(opts: TrainTabularOptions, data: TabularCsv,
         featureSchema: data.featureNames.map((name) => ({ name, type: 'number' as const })),
         trainingData: { fingerprint: data.fingerprint, rows: data.rows, source: opts.csv },
         params: { ...result.params, label: opts.label, calibration: opts.calibration, folds },
-        metrics: { cvAuc: result.auc, cvAucCi: result.aucCi, cvFoldAucSd: result.foldAucSd, oofEce: result.evaluation.calibration.ece, oofBrier: result.evaluation.brier },
+        // Cross-validation figures: measured on the fold models' out-of-fold predictions, not on this final model.
+        metrics: {
+          cvAuc: result.auc,
+          cvAucCi: result.aucCi,
+          cvFoldAucSd: result.foldAucSd,
+          oofEce: result.evaluation.calibration.ece,
+          oofBrier: result.evaluation.brier,
+          measuredOn: `out-of-fold predictions of ${folds} fold models`,
+        },
         codeVersion: codeVersion(),
         parent: champion?.version ?? null,
       },
