@@ -135,12 +135,22 @@ function countLeaves(forest: Forest, node: number): number {
   return forest.feature[node]! < 0 ? 1 : countLeaves(forest, forest.left[node]!) + countLeaves(forest, forest.right[node]!);
 }
 
-/** Features whose leaf sets are ANDed in one pass over the words. */
-const FUSED = 5;
+/**
+ * Features whose leaf sets are ANDed in one pass over the words: passes of ten while more than
+ * five remain, then one of five (padding slots point at the all-ones vector).
+ */
+const WIDE = 10;
+const NARROW = 5;
+
+/** Slots needed in `bases` for `features` features. */
+function slotCount(features: number): number {
+  const wide = Math.floor(Math.max(0, features - 1) / WIDE) * WIDE;
+  return wide + (features - wide > NARROW ? WIDE : NARROW);
+}
 
 /**
  * Writes the leaf sets of the row at `x[offset ..]` to `out[at .. at + words)`. `bases` is scratch
- * of at least `usedFeatures` rounded up to FUSED entries.
+ * of `slotCount(usedFeatures)` entries.
  */
 function leafSets(c: CompiledForest, x: ArrayLike<number>, offset: number, out: Int32Array, at: number, bases: Int32Array): void {
   const { words, masks, thresholds, thresholdStart, vectorStart, usedFeatures } = c;
@@ -154,29 +164,42 @@ function leafSets(c: CompiledForest, x: ArrayLike<number>, offset: number, out: 
     if (v !== v) {
       bin = t1 - t0 + 1;
     } else {
-      // Number of thresholds <= v (float32 comparisons, as libxgboost makes them).
-      let lo = t0;
-      let hi = t1;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (thresholds[mid]! <= v) lo = mid + 1;
-        else hi = mid;
+      // Number of thresholds <= v (float32 comparisons, as libxgboost makes them), by a binary
+      // search whose steps are selects rather than branches.
+      let base = t0;
+      let n = t1 - t0;
+      while (n > 1) {
+        const half = n >>> 1;
+        base = thresholds[base + half]! <= v ? base + half : base;
+        n -= half;
       }
-      bin = lo - t0;
+      bin = n > 0 && thresholds[base]! <= v ? base - t0 + 1 : 0;
     }
     bases[k] = vectorStart[k]! + bin * words;
   }
-  // AND the features' leaf sets, FUSED at a time (padding slots point at the all-ones vector).
-  for (let g = 0; g < bases.length; g += FUSED) {
+  let g = 0;
+  for (; bases.length - g > NARROW; g += WIDE) {
     const b0 = bases[g]!, b1 = bases[g + 1]!, b2 = bases[g + 2]!, b3 = bases[g + 3]!, b4 = bases[g + 4]!;
-    if (g === 0) for (let w = 0; w < words; w++) out[at + w] = masks[b0 + w]! & masks[b1 + w]! & masks[b2 + w]! & masks[b3 + w]! & masks[b4 + w]!;
-    else for (let w = 0; w < words; w++) out[at + w]! &= masks[b0 + w]! & masks[b1 + w]! & masks[b2 + w]! & masks[b3 + w]! & masks[b4 + w]!;
+    const b5 = bases[g + 5]!, b6 = bases[g + 6]!, b7 = bases[g + 7]!, b8 = bases[g + 8]!, b9 = bases[g + 9]!;
+    const first = g === 0;
+    for (let w = 0; w < words; w++) {
+      const m = masks[b0 + w]! & masks[b1 + w]! & masks[b2 + w]! & masks[b3 + w]! & masks[b4 + w]! & masks[b5 + w]! & masks[b6 + w]! & masks[b7 + w]! & masks[b8 + w]! & masks[b9 + w]!;
+      out[at + w] = first ? m : out[at + w]! & m;
+    }
+  }
+  if (g < bases.length) {
+    const b0 = bases[g]!, b1 = bases[g + 1]!, b2 = bases[g + 2]!, b3 = bases[g + 3]!, b4 = bases[g + 4]!;
+    const first = g === 0;
+    for (let w = 0; w < words; w++) {
+      const m = masks[b0 + w]! & masks[b1 + w]! & masks[b2 + w]! & masks[b3 + w]! & masks[b4 + w]!;
+      out[at + w] = first ? m : out[at + w]! & m;
+    }
   }
 }
 
 /** Scratch for `compiledMarginRow`. */
 export function compiledScratch(c: CompiledForest, rows = 1): { sets: Int32Array; bases: Int32Array } {
-  return { sets: new Int32Array(c.words * rows), bases: new Int32Array(Math.max(FUSED, Math.ceil(c.usedFeatures.length / FUSED) * FUSED)) };
+  return { sets: new Int32Array(c.words * rows), bases: new Int32Array(slotCount(c.usedFeatures.length)) };
 }
 
 /** Margin of the row at `x[offset ..]`; equal to `predictMarginRow` on the forest it was compiled from. */

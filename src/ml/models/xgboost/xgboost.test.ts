@@ -210,6 +210,14 @@ describe('the compiled forest (leaf bitvectors) equals the tree walk exactly', (
       }
     });
   }
+  it('ANDs any number of features (passes of ten and five): 4, 7, 12 and 23 columns', () => {
+    for (const cols of [4, 7, 12, 23]) {
+      const w = tabularWorld({ rows: 1500, cols, seed: cols, missingRate: 0.1 });
+      const forest = parseXgboostJson(trainXgboost(w, { rounds: 30, maxDepth: 4, colsampleBytree: 0.9 }).modelJson);
+      const walked = Array.from({ length: w.rows }, (_, r) => traverseMarginRow(forest, w.values, r * w.cols));
+      expect(Array.from(predictMargins(forest, w)), `${cols} columns`).toEqual(walked);
+    }
+  });
   it('falls back to the tree walk when the tables would exceed the memory cap', () => {
     const forest = parseXgboostJson(trainXgboost(edge, { rounds: 5, maxDepth: 3 }).modelJson);
     expect(compileForest(forest, 16)).toBeNull();
