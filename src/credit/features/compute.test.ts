@@ -12,7 +12,7 @@ const repay = (day: number, daysLate: number, amount = 50): RepaymentEvent => ({
 const bank = (day: number, balance: number): BankTxnEvent => ({
   eventId: `b${seq++}`, customerId: 'c1', type: 'bank_txn', eventTime: T0 + day * DAY, ingestedAt: T0 + day * DAY, amount: -10, balance,
 });
-const sorted = (es: CreditEvent[]) => [...es].sort((a, b) => a.eventTime - b.eventTime || (a.eventId < b.eventId ? -1 : 1));
+const sorted = <T extends CreditEvent>(es: T[]): T[] => [...es].sort((a, b) => a.eventTime - b.eventTime || (a.eventId < b.eventId ? -1 : 1));
 const def = (over: Partial<FeatureDefinition> & Pick<FeatureDefinition, 'aggregation'>): FeatureDefinition => ({
   name: 'f', eventType: 'repayment', window: 30, description: 'test', ...over,
 });
