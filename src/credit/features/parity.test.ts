@@ -11,6 +11,7 @@ import { Rng } from '../../lib/rng.js';
 import type { CreditEvent } from '../events/schema.js';
 import { computeFeatures } from './compute.js';
 import { computeOfflineFeatures, type FeaturePoint } from './offline.js';
+import { OnlineFeatureStore } from './online.js';
 import { UNDERWRITING_VIEW } from './views.js';
 
 const DAY = 86_400_000;
@@ -84,9 +85,21 @@ describe('offline (DuckDB) and online (TypeScript) features agree exactly', () =
       return { customerId, at };
     });
     const offline = await computeOfflineFeatures(db, UNDERWRITING_VIEW, points);
+    // The online store receives the events in a shuffled arrival order (late arrivals), some twice.
+    const store = new OnlineFeatureStore(UNDERWRITING_VIEW);
+    const arrival = [...events, ...events.slice(0, 300)];
+    for (let i = arrival.length - 1; i > 0; i--) {
+      const j = rng.int(0, i);
+      [arrival[i], arrival[j]] = [arrival[j]!, arrival[i]!];
+    }
+    for (const e of arrival) store.ingest(e);
+    const used = new Set(UNDERWRITING_VIEW.features.map((f) => f.eventType));
+    expect(store.size).toBe(events.filter((e) => used.has(e.type)).length); // duplicates and unread types dropped
     const mismatches: string[] = [];
     points.forEach((p, i) => {
-      const online = computeFeatures(UNDERWRITING_VIEW.features, byCustomer.get(p.customerId) ?? [], p.at);
+      const online = store.features(p.customerId, p.at);
+      const reference = computeFeatures(UNDERWRITING_VIEW.features, byCustomer.get(p.customerId) ?? [], p.at);
+      expect(online).toEqual(reference);
       online.forEach((v, j) => {
         if (!Object.is(v, offline[i]![j]) && !(v === 0 && offline[i]![j] === 0)) {
           mismatches.push(`${UNDERWRITING_VIEW.features[j]!.name} at point ${i}: online ${v}, offline ${offline[i]![j]}`);
