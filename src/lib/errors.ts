@@ -38,6 +38,9 @@ export const ERROR_CODES = {
   MODEL_REF_AMBIGUOUS: 'input',
   REGISTRY_INVALID: 'input',
   REGISTRY_CORRUPT: 'input',
+  EVENT_SCHEMA: 'input',
+  EVENT_FILE_FORMAT: 'input',
+  EVENT_FILE_UNREADABLE: 'input',
   INTERNAL: 'internal',
 } as const satisfies Record<string, ErrorKind>;
 

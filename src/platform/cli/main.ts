@@ -7,6 +7,7 @@ import { registerSynthCommands } from './commands/synth.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerModelsCommands } from './commands/models.js';
 import { registerTrainCommands } from './commands/train.js';
+import { registerCreditCommands } from './commands/credit.js';
 
 /** Builds the command tree (exported for tests). */
 export function buildProgram(): Command {
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerDemoCommand(program);
   registerModelsCommands(program);
   registerTrainCommands(program);
+  registerCreditCommands(program);
   return program;
 }
 
