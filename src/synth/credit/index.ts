@@ -1,0 +1,19 @@
+/**
+ * A seeded synthetic buy-now-pay-later lending world: customers with latent traits and monthly
+ * state, their events in the lender's schema, and the truth about every customer and loan.
+ * See docs/synthetic-credit.md.
+ */
+export {
+  generateLendingWorld,
+  lendingCustomers,
+  simulateCustomer,
+  resolveLendingWorld,
+  creditCustomerId,
+  compareEvents,
+  TRUTH_RULE,
+} from './world.js';
+export type { LendingWorldOptions, ResolvedLendingWorld, CustomerTruth, LoanTruth, CustomerWorld, LendingWorld } from './world.js';
+export { loanOutcomes, addMonthsUtc, DAY_MS } from './outcomes.js';
+export type { LoanOutcome, LoanOutcomeRule } from './outcomes.js';
+export { writeLendingWorld, eventToJson, lendingOptionsToJson, emptyCounts, addToCounts, CUSTOMER_COLUMNS, LOAN_COLUMNS } from './write.js';
+export type { LendingWorldCounts, WrittenLendingWorld } from './write.js';
