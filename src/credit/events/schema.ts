@@ -32,6 +32,10 @@ export interface ApplicationEvent extends EventBase {
   readonly merchantCategory: string;
   /** Declared monthly income, when asked. */
   readonly income?: number;
+  /** Applicant's age in years, when known. */
+  readonly age?: number;
+  /** Number of dependants, when asked. */
+  readonly dependents?: number;
 }
 
 /** A loan originated (the unit underwriting labels). */
@@ -76,14 +80,26 @@ export interface BankTxnEvent extends EventBase {
   readonly balance: number;
 }
 
-/** A credit-bureau snapshot. */
+/**
+ * A credit-bureau snapshot. Bureaus report different attributes; only the number of open accounts
+ * and of delinquencies are always present.
+ */
 export interface BureauEvent extends EventBase {
   readonly type: 'bureau';
-  readonly bureauScore: number;
   readonly openAccounts: number;
   readonly delinquencies: number;
-  readonly inquiries6m: number;
-  readonly totalDebt: number;
+  readonly bureauScore?: number;
+  readonly inquiries6m?: number;
+  readonly totalDebt?: number;
+  /** Revolving balances over revolving limits (1 = at the limit; may exceed 1). */
+  readonly revolvingUtilization?: number;
+  /** Monthly debt payments over monthly income. */
+  readonly debtRatio?: number;
+  /** Times 30-59, 60-89 and 90+ days past due (bureau history). */
+  readonly pastDue30to59?: number;
+  readonly pastDue60to89?: number;
+  readonly pastDue90Plus?: number;
+  readonly realEstateLoans?: number;
 }
 
 export type CreditEvent = ApplicationEvent | LoanEvent | InstallmentDueEvent | RepaymentEvent | PurchaseEvent | BankTxnEvent | BureauEvent;
@@ -102,6 +118,8 @@ export const EVENT_FIELDS: Readonly<Record<EventType, readonly { name: string; t
     { name: 'channel', type: { kind: 'enum', values: CHANNELS }, required: true },
     { name: 'merchantCategory', type: { kind: 'string', maxLength: 64 }, required: true },
     { name: 'income', type: { kind: 'number', min: 0 }, required: false },
+    { name: 'age', type: { kind: 'number', min: 0, max: 150, integer: true }, required: false },
+    { name: 'dependents', type: { kind: 'number', min: 0, max: 100, integer: true }, required: false },
   ],
   loan: [
     { name: 'loanId', type: { kind: 'id' }, required: true },
@@ -131,10 +149,26 @@ export const EVENT_FIELDS: Readonly<Record<EventType, readonly { name: string; t
     { name: 'balance', type: { kind: 'number' }, required: true },
   ],
   bureau: [
-    { name: 'bureauScore', type: { kind: 'number', min: 0, max: 1000 }, required: true },
     { name: 'openAccounts', type: { kind: 'number', min: 0, max: 1000, integer: true }, required: true },
     { name: 'delinquencies', type: { kind: 'number', min: 0, max: 1000, integer: true }, required: true },
-    { name: 'inquiries6m', type: { kind: 'number', min: 0, max: 1000, integer: true }, required: true },
-    { name: 'totalDebt', type: { kind: 'number', min: 0 }, required: true },
+    { name: 'bureauScore', type: { kind: 'number', min: 0, max: 1000 }, required: false },
+    { name: 'inquiries6m', type: { kind: 'number', min: 0, max: 1000, integer: true }, required: false },
+    { name: 'totalDebt', type: { kind: 'number', min: 0 }, required: false },
+    { name: 'revolvingUtilization', type: { kind: 'number', min: 0 }, required: false },
+    { name: 'debtRatio', type: { kind: 'number', min: 0 }, required: false },
+    { name: 'pastDue30to59', type: { kind: 'number', min: 0, max: 1000, integer: true }, required: false },
+    { name: 'pastDue60to89', type: { kind: 'number', min: 0, max: 1000, integer: true }, required: false },
+    { name: 'pastDue90Plus', type: { kind: 'number', min: 0, max: 1000, integer: true }, required: false },
+    { name: 'realEstateLoans', type: { kind: 'number', min: 0, max: 1000, integer: true }, required: false },
   ],
 };
+
+/** The column holding a field in tables and files: snake_case (`inquiries6m` -> `inquiries_6m`). */
+export function columnName(field: string): string {
+  return field.replace(/([A-Z])/g, '_$1').replace(/(\d+)/, '_$1').toLowerCase();
+}
+
+/** Orders events as every engine does: event time, then event id. */
+export function compareEvents(a: EventBase, b: EventBase): number {
+  return a.eventTime - b.eventTime || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0);
+}

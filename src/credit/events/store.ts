@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase, type Database, type Row } from '../../lib/duckdb.js';
 import { databasePath } from '../../ml/registry/registry.js';
-import { EVENT_FIELDS, type CreditEvent, type EventType } from './schema.js';
+import { columnName, EVENT_FIELDS, type CreditEvent, type EventType, type FieldKind } from './schema.js';
 
 /** One column of `credit_events`: the event field it holds and its SQL type. */
 interface Column {
@@ -19,29 +19,24 @@ interface Column {
   readonly sql: 'VARCHAR' | 'TIMESTAMP' | 'DOUBLE' | 'INTEGER';
 }
 
-/** Columns in table order. Times are stored as TIMESTAMP (UTC) and carried as epoch ms in TypeScript. */
-const COLUMNS: readonly Column[] = [
+/** SQL type of a payload field. */
+function sqlType(kind: FieldKind): Column['sql'] {
+  return kind.kind === 'number' ? (kind.integer ? 'INTEGER' : 'DOUBLE') : 'VARCHAR';
+}
+
+const BASE_COLUMNS: readonly Column[] = [
   { field: 'eventId', column: 'event_id', sql: 'VARCHAR' },
   { field: 'customerId', column: 'customer_id', sql: 'VARCHAR' },
   { field: 'type', column: 'type', sql: 'VARCHAR' },
   { field: 'eventTime', column: 'event_time', sql: 'TIMESTAMP' },
   { field: 'ingestedAt', column: 'ingested_at', sql: 'TIMESTAMP' },
-  { field: 'amount', column: 'amount', sql: 'DOUBLE' },
-  { field: 'channel', column: 'channel', sql: 'VARCHAR' },
-  { field: 'merchantCategory', column: 'merchant_category', sql: 'VARCHAR' },
-  { field: 'income', column: 'income', sql: 'DOUBLE' },
-  { field: 'loanId', column: 'loan_id', sql: 'VARCHAR' },
-  { field: 'termMonths', column: 'term_months', sql: 'INTEGER' },
-  { field: 'installments', column: 'installments', sql: 'INTEGER' },
-  { field: 'installmentNo', column: 'installment_no', sql: 'INTEGER' },
-  { field: 'daysLate', column: 'days_late', sql: 'INTEGER' },
-  { field: 'balance', column: 'balance', sql: 'DOUBLE' },
-  { field: 'bureauScore', column: 'bureau_score', sql: 'DOUBLE' },
-  { field: 'openAccounts', column: 'open_accounts', sql: 'INTEGER' },
-  { field: 'delinquencies', column: 'delinquencies', sql: 'INTEGER' },
-  { field: 'inquiries6m', column: 'inquiries_6m', sql: 'INTEGER' },
-  { field: 'totalDebt', column: 'total_debt', sql: 'DOUBLE' },
 ];
+
+/** Payload columns: every field of every type once, in schema order (a field shared by types shares a column). */
+const PAYLOAD_COLUMNS: readonly Column[] = [...new Map(Object.values(EVENT_FIELDS).flat().map((f) => [f.name, { field: f.name, column: columnName(f.name), sql: sqlType(f.type) }])).values()];
+
+/** Columns in table order. Times are stored as TIMESTAMP (UTC) and carried as epoch ms in TypeScript. */
+const COLUMNS: readonly Column[] = [...BASE_COLUMNS, ...PAYLOAD_COLUMNS];
 
 const COLUMN_OF: Record<string, string> = Object.fromEntries(COLUMNS.map((c) => [c.field, c.column]));
 
@@ -51,6 +46,8 @@ const SCHEMA_SQL = [
   // DuckDB's ART index serves equality filters on one column; per-customer lookups filter on
   // customer_id and the few matching rows are then ordered by event time.
   'CREATE INDEX IF NOT EXISTS credit_events_customer ON credit_events (customer_id)',
+  // A store created before a field joined the schema gains its column (empty for old rows).
+  ...PAYLOAD_COLUMNS.map((c) => `ALTER TABLE credit_events ADD COLUMN IF NOT EXISTS ${c.column} ${c.sql}`),
 ];
 
 /** Creates the `credit_events` table and its index when missing (idempotent). */

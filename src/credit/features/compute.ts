@@ -6,7 +6,7 @@
 import type { CreditEvent } from '../events/schema.js';
 import type { FeatureDefinition, FieldFilter } from './definitions.js';
 
-const DAY_MS = 86_400_000;
+import { DAY_MS } from '../../lib/time.js';
 
 /** A numeric field in exact integer hundredths (round half away from zero), as both engines aggregate it. */
 export function toHundredths(value: number): bigint {
@@ -39,15 +39,17 @@ export function passes(e: CreditEvent, f: FieldFilter): boolean {
 
 /**
  * The events of `events` (one customer's, sorted by event time then id) that a feature reads at
- * `at`: its type and filters, time in [at - window, at).
+ * `at`: its type and filters, carrying the aggregated field, time in [at - window, at).
  */
 export function qualifying(def: FeatureDefinition, events: readonly CreditEvent[], at: number): CreditEvent[] {
   const from = def.window === null ? -Infinity : at - def.window * DAY_MS;
+  const field = 'field' in def.aggregation ? def.aggregation.field : null;
   const out: CreditEvent[] = [];
   for (const e of events) {
     if (e.eventTime >= at) break;
     if (e.eventTime < from || e.type !== def.eventType) continue;
     if (def.filter && !def.filter.every((f) => passes(e, f))) continue;
+    if (field !== null && fieldValue(e, field) === undefined) continue;
     out.push(e);
   }
   return out;

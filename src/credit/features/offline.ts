@@ -9,43 +9,23 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Database } from '../../lib/duckdb.js';
+import { columnName } from '../events/schema.js';
 import type { FeatureDefinition, FeatureView, FieldFilter } from './definitions.js';
 
-/** Column of the events table holding each schema field. */
-const COLUMN: Readonly<Record<string, string>> = {
-  eventId: 'event_id',
-  customerId: 'customer_id',
-  amount: 'amount',
-  channel: 'channel',
-  merchantCategory: 'merchant_category',
-  income: 'income',
-  loanId: 'loan_id',
-  termMonths: 'term_months',
-  installments: 'installments',
-  installmentNo: 'installment_no',
-  daysLate: 'days_late',
-  balance: 'balance',
-  bureauScore: 'bureau_score',
-  openAccounts: 'open_accounts',
-  delinquencies: 'delinquencies',
-  inquiries6m: 'inquiries_6m',
-  totalDebt: 'total_debt',
-};
-
-/** The events table's column for a field (every field a view may use is mapped). */
+/** The events table's column for a field, qualified by the events alias. */
 export function columnOf(field: string): string {
-  const c = COLUMN[field];
-  if (!c) throw new Error(`no events column for field ${field}`);
-  return `e.${c}`;
+  return `e.${columnName(field)}`;
 }
 
 const literal = (v: number | string): string => (typeof v === 'number' ? String(v) : `'${v.replace(/'/g, "''")}'`);
 const condition = (f: FieldFilter): string => `${columnOf(f.field)} ${f.op === '!=' ? '<>' : f.op} ${literal(f.value)}`;
 const hundredths = (col: string): string => `CAST(ROUND(${col} * 100) AS HUGEINT)`;
 
-/** The SQL condition selecting the events a feature reads (type, filters, window). */
+/** The SQL condition selecting the events a feature reads (type, filters, field present, window). */
 function qualifies(def: FeatureDefinition): string {
   const parts = [`e.type = '${def.eventType}'`, ...(def.filter ?? []).map(condition)];
+  // An aggregation of a field reads only the events that carry it (optional fields may be absent).
+  if ('field' in def.aggregation) parts.push(`${columnOf(def.aggregation.field)} IS NOT NULL`);
   if (def.window !== null) parts.push(`e.t_ms >= p.at_ms - ${def.window * 86_400_000}`);
   return parts.join(' AND ');
 }

@@ -3,14 +3,9 @@
  * id), updated as events arrive (late arrivals are inserted in place; a repeated event id is
  * ignored), and features computed on demand with the same arithmetic as the offline engine.
  */
-import type { CreditEvent, EventType } from '../events/schema.js';
+import { compareEvents, type CreditEvent, type EventType } from '../events/schema.js';
 import { computeFeatures } from './compute.js';
 import type { FeatureView } from './definitions.js';
-
-/** Orders events as both engines do: event time, then event id. */
-export function compareEvents(a: CreditEvent, b: CreditEvent): number {
-  return a.eventTime - b.eventTime || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0);
-}
 
 export class OnlineFeatureStore {
   readonly view: FeatureView;

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { CreditEvent } from '../events/schema.js';
-import { addMonthsUtc, loanOutcomes } from './labels.js';
+import { addMonthsUtc } from '../../lib/time.js';
+import { generateLendingWorld } from '../../synth/credit/index.js';
+import { loanOutcomes } from './labels.js';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2024, 0, 31);
@@ -38,5 +40,24 @@ describe('loan outcomes (60+ days past due within 12 months)', () => {
   it('adds calendar months with the day clamped', () => {
     expect(new Date(addMonthsUtc(Date.UTC(2024, 0, 31), 1)).toISOString()).toBe('2024-02-29T00:00:00.000Z');
     expect(new Date(addMonthsUtc(Date.UTC(2024, 0, 31), 12)).toISOString()).toBe('2025-01-31T00:00:00.000Z');
+  });
+});
+
+describe('labels from events agree with the synthetic world\'s truth', () => {
+  it('on every loan of a seeded world, with and without a macro shock', () => {
+    for (const shock of [undefined, { at: Date.UTC(2023, 6, 1), severity: 1 }]) {
+      const world = generateLendingWorld({ customers: 800, months: 24, seed: 5, shock });
+      const outcomes = new Map(loanOutcomes(world.events, world.options.end).map((o) => [o.loanId, o]));
+      expect(outcomes.size).toBe(world.loans.length);
+      let defaults = 0;
+      for (const truth of world.loans) {
+        const o = outcomes.get(truth.loanId)!;
+        // Known outcome: a default observed, or a matured horizon without one.
+        const expected = truth.defaulted60 ? true : truth.matured ? false : null;
+        expect({ id: truth.loanId, defaulted: o.defaulted, at: o.defaultAt }).toEqual({ id: truth.loanId, defaulted: expected, at: truth.defaultTime });
+        if (truth.defaulted60) defaults++;
+      }
+      expect(defaults).toBeGreaterThan(20);
+    }
   });
 });

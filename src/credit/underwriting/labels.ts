@@ -5,9 +5,9 @@
  * moment falls inside the horizon. A loan whose horizon has not ended by `observedUntil` has no
  * label yet (null) unless it has already defaulted.
  */
+import { addMonthsUtc, DAY_MS } from '../../lib/time.js';
 import type { CreditEvent, LoanEvent } from '../events/schema.js';
 
-const DAY_MS = 86_400_000;
 
 export interface LabelRule {
   /** Days past due that count as default (default 60). */
@@ -30,15 +30,6 @@ export interface LoanOutcome {
   defaultAt: number | null;
 }
 
-/** The same instant `months` calendar months later (UTC; day clamped to the month's length). */
-export function addMonthsUtc(t: number, months: number): number {
-  const d = new Date(t);
-  const target = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + months, 1, d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCMilliseconds()));
-  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
-  target.setUTCDate(Math.min(d.getUTCDate(), lastDay));
-  return target.getTime();
-}
-
 /**
  * Outcomes of every loan in `events` (any customers, any order), as known at `observedUntil`
  * (only events with event time <= observedUntil are used).
@@ -46,18 +37,15 @@ export function addMonthsUtc(t: number, months: number): number {
 export function loanOutcomes(events: Iterable<CreditEvent>, observedUntil: number, rule: LabelRule = DEFAULT_LABEL_RULE): LoanOutcome[] {
   const loans = new Map<string, LoanEvent>();
   const dues = new Map<string, { installmentNo: number; at: number }[]>();
-  const paid = new Map<string, number>(); // `${loanId}#${installmentNo}` -> earliest repayment time
-  const lateness = new Map<string, number>(); // same key -> days late of that repayment
+  const lateness = new Map<string, number>(); // `${loanId}#${installmentNo}` -> days late of its repayment
   for (const e of events) {
     if (e.eventTime > observedUntil) continue;
     if (e.type === 'loan') loans.set(e.loanId, e);
     else if (e.type === 'installment_due') (dues.get(e.loanId) ?? dues.set(e.loanId, []).get(e.loanId)!).push({ installmentNo: e.installmentNo, at: e.eventTime });
     else if (e.type === 'repayment') {
+      // Paid in parts: the installment is repaid with its latest part.
       const key = `${e.loanId}#${e.installmentNo}`;
-      if (!paid.has(key) || e.eventTime < paid.get(key)!) {
-        paid.set(key, e.eventTime);
-        lateness.set(key, e.daysLate);
-      }
+      lateness.set(key, Math.max(lateness.get(key) ?? 0, e.daysLate));
     }
   }
   const out: LoanOutcome[] = [];
@@ -68,8 +56,8 @@ export function loanOutcomes(events: Iterable<CreditEvent>, observedUntil: numbe
       if (due.at < loan.eventTime || due.at > end) continue;
       const key = `${loan.loanId}#${due.installmentNo}`;
       const delinquentAt = due.at + rule.dpd * DAY_MS;
-      const paidAt = paid.get(key);
-      const late = paidAt === undefined ? delinquentAt <= observedUntil : lateness.get(key)! >= rule.dpd;
+      const daysLate = lateness.get(key);
+      const late = daysLate === undefined ? delinquentAt <= observedUntil : daysLate >= rule.dpd;
       if (late && delinquentAt <= end && (defaultAt === null || delinquentAt < defaultAt)) defaultAt = delinquentAt;
     }
     const defaulted = defaultAt !== null ? true : end <= observedUntil ? false : null;

@@ -9,11 +9,8 @@ export {
   simulateCustomer,
   resolveLendingWorld,
   creditCustomerId,
-  compareEvents,
   TRUTH_RULE,
 } from './world.js';
 export type { LendingWorldOptions, ResolvedLendingWorld, CustomerTruth, LoanTruth, CustomerWorld, LendingWorld } from './world.js';
-export { loanOutcomes, addMonthsUtc, DAY_MS } from './outcomes.js';
-export type { LoanOutcome, LoanOutcomeRule } from './outcomes.js';
 export { writeLendingWorld, eventToJson, lendingOptionsToJson, emptyCounts, addToCounts, CUSTOMER_COLUMNS, LOAN_COLUMNS } from './write.js';
 export type { LendingWorldCounts, WrittenLendingWorld } from './write.js';

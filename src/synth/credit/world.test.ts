@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { EVENT_FIELDS, EVENT_TYPES, type CreditEvent, type FieldKind } from '../../credit/events/schema.js';
 import { isIriskError } from '../../lib/errors.js';
 import { rocAuc } from '../../ml/evaluation/auc.js';
-import { addMonthsUtc, DAY_MS, loanOutcomes } from './outcomes.js';
+import { addMonthsUtc, DAY_MS } from '../../lib/time.js';
 import { generateLendingWorld, resolveLendingWorld, simulateCustomer, type LendingWorld, type LoanTruth } from './world.js';
 
 const BASE = { customers: 1500, months: 24, seed: 11 };
@@ -70,7 +70,7 @@ function historyScores(w: LendingWorld, loans: readonly LoanTruth[]): { labels: 
       const recent = e.eventTime >= l.originatedAt - 90 * DAY_MS;
       if (e.type === 'repayment' && recent && e.daysLate > 0) late++;
       else if (e.type === 'bank_txn' && recent) minBalance = Math.min(minBalance, e.balance);
-      else if (e.type === 'bureau') bureauScore = e.bureauScore;
+      else if (e.type === 'bureau') bureauScore = e.bureauScore ?? bureauScore;
     }
     labels.push(l.defaulted60 ? 1 : 0);
     scores.push(late + (minBalance < 0 ? 1 : 0) + (650 - bureauScore) / 60);
@@ -136,69 +136,6 @@ describe('events', () => {
   });
 });
 
-describe('loanOutcomes', () => {
-  it('agrees exactly with the generator truth', () => {
-    for (const w of [world, shocked]) {
-      const outcomes = loanOutcomes(w.events, { dpd: 60, horizonMonths: 12, asOf: w.options.end });
-      expect(outcomes.size).toBe(w.loans.length);
-      for (const l of w.loans) {
-        const o = outcomes.get(l.loanId)!;
-        expect({ id: l.loanId, d: o.defaulted, t: o.defaultTime, m: o.matured, at: o.originatedAt }).toEqual({
-          id: l.loanId,
-          d: l.defaulted60,
-          t: l.defaultTime,
-          m: l.matured,
-          at: l.originatedAt,
-        });
-      }
-    }
-  });
-
-  it('applies the rule: 60+ days late or unpaid 60 days after due, within the horizon and before asOf', () => {
-    const t0 = Date.UTC(2023, 0, 15);
-    const base = { customerId: 'C1', ingestedAt: 0 };
-    const loan = (id: string, n: number): CreditEvent[] => [
-      { ...base, eventId: `${id}-l`, type: 'loan', eventTime: t0, loanId: id, amount: 300, termMonths: n, installments: n, merchantCategory: 'home' },
-      ...Array.from({ length: n }, (_, k): CreditEvent => ({
-        ...base,
-        eventId: `${id}-d${k + 1}`,
-        type: 'installment_due',
-        eventTime: addMonthsUtc(t0, k + 1),
-        loanId: id,
-        installmentNo: k + 1,
-        amount: 100,
-      })),
-    ];
-    const repay = (id: string, no: number, daysLate: number): CreditEvent => ({
-      ...base,
-      eventId: `${id}-r${no}`,
-      type: 'repayment',
-      eventTime: addMonthsUtc(t0, no) + daysLate * DAY_MS,
-      loanId: id,
-      installmentNo: no,
-      amount: 100,
-      daysLate,
-    });
-    const events: CreditEvent[] = [
-      ...loan('good', 3), repay('good', 1, 0), repay('good', 2, 59), repay('good', 3, 3),
-      ...loan('late', 3), repay('late', 1, 0), repay('late', 2, 60), repay('late', 3, 0),
-      ...loan('unpaid', 3), repay('unpaid', 1, 0), repay('unpaid', 2, 0),
-      ...loan('far', 12), ...Array.from({ length: 10 }, (_, k) => repay('far', k + 1, 0)), repay('far', 12, 0),
-    ];
-    const asOf = Date.UTC(2025, 0, 1);
-    const o = loanOutcomes(events, { dpd: 60, horizonMonths: 12, asOf });
-    expect(o.get('good')!.defaulted).toBe(false);
-    expect(o.get('late')!.defaultTime).toBe(addMonthsUtc(t0, 2) + 60 * DAY_MS);
-    expect(o.get('unpaid')!.defaultTime).toBe(addMonthsUtc(t0, 3) + 60 * DAY_MS);
-    // Installment 11 falls due 11 months in; 60 days later is past the 12-month horizon.
-    expect(o.get('far')!.defaulted).toBe(false);
-    expect(o.get('far')!.matured).toBe(true);
-    // Before 60 days have passed since the third due date, the unpaid loan is not (yet) a default.
-    const early = loanOutcomes(events, { dpd: 60, horizonMonths: 12, asOf: addMonthsUtc(t0, 3) + 59 * DAY_MS });
-    expect(early.get('unpaid')!.defaulted).toBe(false);
-    expect(early.get('unpaid')!.matured).toBe(false);
-  });
-});
 
 describe('what the world encodes', () => {
   const matured = world.loans.filter((l) => l.matured);

@@ -19,9 +19,10 @@ import type {
   PurchaseEvent,
   RepaymentEvent,
 } from '../../credit/events/schema.js';
+import { compareEvents } from '../../credit/events/schema.js';
 import { IriskError } from '../../lib/errors.js';
 import { Rng } from '../../lib/rng.js';
-import { addMonthsUtc, DAY_MS } from './outcomes.js';
+import { addMonthsUtc, DAY_MS } from '../../lib/time.js';
 
 /** What world to generate. */
 export interface LendingWorldOptions {
@@ -182,11 +183,6 @@ interface ActiveLoan {
   abandoned: boolean;
   schedule: Installment[];
   nextNo: number;
-}
-
-/** Compares events by event time, then event id (the order every output uses). */
-export function compareEvents(a: CreditEvent, b: CreditEvent): number {
-  return a.eventTime - b.eventTime || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0);
 }
 
 /**

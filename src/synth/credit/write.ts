@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { EVENT_TYPES, type CreditEvent, type EventType } from '../../credit/events/schema.js';
 import { prepareOutputDir } from '../../lib/output-dir.js';
 import { silentProgress, type Progress } from '../../lib/progress.js';
-import { addMonthsUtc, DAY_MS } from './outcomes.js';
+import { addMonthsUtc, DAY_MS } from '../../lib/time.js';
 import { lendingCustomers, resolveLendingWorld, type CustomerTruth, type LendingWorldOptions, type LoanTruth, type ResolvedLendingWorld } from './world.js';
 
 /** Columns of customers.csv (the per-customer truth). */
