@@ -41,6 +41,7 @@ export const ERROR_CODES = {
   EVENT_SCHEMA: 'input',
   EVENT_FILE_FORMAT: 'input',
   EVENT_FILE_UNREADABLE: 'input',
+  DECISION_NOT_FOUND: 'input',
   INTERNAL: 'internal',
 } as const satisfies Record<string, ErrorKind>;
 

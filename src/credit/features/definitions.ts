@@ -50,8 +50,10 @@ export interface FeatureDefinition {
   readonly defaultValue?: number | null;
   /** Time to live in days: when the latest qualifying event is older, the feature is missing. */
   readonly ttlDays?: number;
-  /** A sentence for reason codes: what a high value of this feature means for the customer. */
+  /** What the feature measures, for people reading models and reports. */
   readonly description: string;
+  /** The principal reason stated to a customer when this feature counts against them ("Bank balance too low"). */
+  readonly adverseReason?: string;
 }
 
 /** A named, versioned set of features for one entity (the customer). */

@@ -7,7 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import { IriskError } from '../../lib/errors.js';
 import type { Scorer } from '../../ml/models/scorer.js';
-import { qualifying } from '../features/compute.js';
+import { compareEvents, type CreditEvent } from '../events/schema.js';
+import { computeFeatures, qualifying } from '../features/compute.js';
 import type { FeatureView } from '../features/definitions.js';
 import type { OnlineFeatureStore } from '../features/online.js';
 import { applyPolicy, type CreditPolicy, type DecisionKind } from './policy.js';
@@ -96,5 +97,30 @@ export function replayDecision(record: DecisionRecord, view: FeatureView, scorer
   if (again.decision !== record.decision) diffs.push(`decision ${record.decision} -> ${again.decision}`);
   if (again.limit !== record.limit) diffs.push(`limit ${record.limit} -> ${again.limit}`);
   if (JSON.stringify(again.reasons) !== JSON.stringify(record.reasons)) diffs.push('reasons differ');
+  return diffs;
+}
+
+/** A feature whose recorded input differs from the value recomputed from stored events. */
+export interface FeatureDiff {
+  feature: string;
+  recorded: number | null;
+  recomputed: number | null;
+}
+
+/**
+ * Recomputes a recorded decision's inputs from a customer's stored events, using only the events
+ * the lender knew of when it decided (ingested at or before the decision time); returns the
+ * features that differ (empty = the recorded inputs are exactly what the events said).
+ */
+export function replayFeatures(record: DecisionRecord, view: FeatureView, events: readonly CreditEvent[]): FeatureDiff[] {
+  const decidedAt = Date.parse(record.decidedAt);
+  const known = events.filter((e) => e.customerId === record.customerId && e.ingestedAt <= decidedAt).sort(compareEvents);
+  const values = computeFeatures(view.features, known, record.asOf);
+  const diffs: FeatureDiff[] = [];
+  view.features.forEach((def, i) => {
+    const recorded = record.features.find((f) => f.name === def.name);
+    const same = recorded !== undefined && (recorded.value === values[i] || Object.is(recorded.value, values[i]));
+    if (!same) diffs.push({ feature: def.name, recorded: recorded?.value ?? null, recomputed: values[i] ?? null });
+  });
   return diffs;
 }

@@ -54,7 +54,7 @@ describe('labels from events agree with the synthetic world\'s truth', () => {
         const o = outcomes.get(truth.loanId)!;
         // Known outcome: a default observed, or a matured horizon without one.
         const expected = truth.defaulted60 ? true : truth.matured ? false : null;
-        expect({ id: truth.loanId, defaulted: o.defaulted, at: o.defaultAt }).toEqual({ id: truth.loanId, defaulted: expected, at: truth.defaultTime });
+        expect({ id: truth.loanId, defaulted: o.defaulted, at: o.defaultAt, matured: o.matured }).toEqual({ id: truth.loanId, defaulted: expected, at: truth.defaultTime, matured: truth.matured });
         if (truth.defaulted60) defaults++;
       }
       expect(defaults).toBeGreaterThan(20);

@@ -28,6 +28,8 @@ export interface LoanOutcome {
   defaulted: boolean | null;
   /** When the loan first reached `dpd` days past due, if it did within the horizon. */
   defaultAt: number | null;
+  /** True when the whole horizon lies before the observation time: either outcome could have been seen. */
+  matured: boolean;
 }
 
 /**
@@ -61,7 +63,7 @@ export function loanOutcomes(events: Iterable<CreditEvent>, observedUntil: numbe
       if (late && delinquentAt <= end && (defaultAt === null || delinquentAt < defaultAt)) defaultAt = delinquentAt;
     }
     const defaulted = defaultAt !== null ? true : end <= observedUntil ? false : null;
-    out.push({ loanId: loan.loanId, customerId: loan.customerId, originatedAt: loan.eventTime, amount: loan.amount, defaulted, defaultAt });
+    out.push({ loanId: loan.loanId, customerId: loan.customerId, originatedAt: loan.eventTime, amount: loan.amount, defaulted, defaultAt, matured: end <= observedUntil });
   }
   return out.sort((a, b) => a.originatedAt - b.originatedAt || (a.loanId < b.loanId ? -1 : 1));
 }

@@ -26,8 +26,8 @@ describe('principal reasons', () => {
     const contributions = defs.map((_, i) => (i === 1 ? 0.9 : i === 5 ? 0.4 : i === 7 ? 0.4 : i === 9 ? -2 : i === 12 ? 0.1 : i === 20 ? 0.05 : 0));
     const reasons = principalReasons(defs, values, contributions);
     expect(reasons.map((r) => r.feature)).toEqual([defs[1]!.name, defs[5]!.name, defs[7]!.name, defs[12]!.name]);
-    expect(reasons[0]!.statement).toBe('Late repayments in the last 30 days: 3');
-    expect(reasons[1]!.statement).toMatch(/: no record$/);
+    expect(reasons[0]!.statement).toBe('Late repayments in the last 30 days (yours: 3)');
+    expect(reasons[1]!.statement).toMatch(/\(no record on file\)$/);
     expect(principalReasons(defs, values, contributions.map(() => -1))).toEqual([]);
   });
 });

@@ -49,3 +49,18 @@ export function applyPolicy(p: CreditPolicy, probability: number, requested: num
   const share = p.reduceFrom + (p.reduceTo - p.reduceFrom) * position;
   return { decision: 'reduce', limit: Math.floor(amount * share * 100) / 100 };
 }
+
+const POLICY_NUMBERS = ['approveBelow', 'declineAtOrAbove', 'reduceFrom', 'reduceTo', 'maxAmount'] as const;
+
+/** A policy from parsed JSON (e.g. a --policy file): every field present and typed, then `validatePolicy`. */
+export function parsePolicy(json: unknown, source = 'policy'): CreditPolicy {
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new IriskError('CONFIG_INVALID', `${source}: a policy is a JSON object`);
+  const o = json as Record<string, unknown>;
+  if (typeof o.version !== 'string' || o.version.trim() === '') throw new IriskError('CONFIG_INVALID', `${source}: "version" must be a non-empty string`);
+  for (const k of POLICY_NUMBERS) {
+    if (typeof o[k] !== 'number' || !Number.isFinite(o[k])) throw new IriskError('CONFIG_INVALID', `${source}: "${k}" must be a number`);
+  }
+  const unknown = Object.keys(o).filter((k) => k !== 'version' && !(POLICY_NUMBERS as readonly string[]).includes(k));
+  if (unknown.length > 0) throw new IriskError('CONFIG_INVALID', `${source}: unknown field(s) ${unknown.join(', ')}`);
+  return validatePolicy(Object.freeze({ version: o.version, ...Object.fromEntries(POLICY_NUMBERS.map((k) => [k, o[k]])) }) as CreditPolicy);
+}

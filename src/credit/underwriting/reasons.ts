@@ -17,10 +17,14 @@ function formatValue(v: number): string {
   return Number.isInteger(v) ? String(v) : Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(2);
 }
 
-/** The statement for one feature's value: the description, then the customer's own value. */
+/**
+ * The statement for one feature: the adverse reason (the description when the view has none),
+ * then the customer's own value ("Bank balance too low (yours: 350)").
+ */
 export function reasonStatement(def: FeatureDefinition, value: number | null): string {
-  const what = def.description.charAt(0).toUpperCase() + def.description.slice(1);
-  return value === null ? `${what}: no record` : `${what}: ${formatValue(value)}`;
+  const text = def.adverseReason ?? def.description;
+  const what = text.charAt(0).toUpperCase() + text.slice(1);
+  return value === null ? `${what} (no record on file)` : `${what} (yours: ${formatValue(value)})`;
 }
 
 /**

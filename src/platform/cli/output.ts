@@ -43,6 +43,14 @@ export function numberOption(value: string, name: string, min = -Infinity, max =
   return n;
 }
 
+/** Parses a time option: ISO 8601 date or date-time; without a zone, UTC. */
+export function timeOption(value: string, name: string): Date {
+  const m = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)(Z|[+-]\d{2}:\d{2})?)?$/i.exec(value.trim());
+  const t = m ? Date.parse(`${m[1]}T${m[2] ?? '00:00'}${m[3] ?? 'Z'}`) : NaN;
+  if (!Number.isFinite(t)) throw new IriskError('USAGE', `${name} must be an ISO 8601 time such as 2024-03-15T12:00:00Z (got "${value}")`);
+  return new Date(t);
+}
+
 /** Parses WxH. */
 export function sizeOption(value: string): { width: number; height: number } {
   const m = /^(\d+)x(\d+)$/.exec(value);

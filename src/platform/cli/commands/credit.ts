@@ -8,6 +8,8 @@ import type { Command } from 'commander';
 import { ingestFiles, type IngestReport } from '../../../credit/events/ingest.js';
 import { emit, textTable } from '../output.js';
 import { run } from '../run.js';
+import { registerCreditDecideCommands } from './credit-decide.js';
+import { registerCreditTrainCommand } from './credit-train.js';
 import { dataDir } from './demo.js';
 
 /** Rejected lines shown per file in human output (all of the first 100 are in --json). */
@@ -15,7 +17,7 @@ const SHOWN_REJECTED = 10;
 
 /** Registers `irisk credit` and its subcommands; returns the `credit` command. */
 export function registerCreditCommands(program: Command): Command {
-  const credit = program.command('credit').description('Credit events: validation and ingestion into the embedded store');
+  const credit = program.command('credit').description('Credit: event ingestion, underwriting models, decisions with reasons, backtests');
   credit
     .command('ingest')
     .description('Validate event files (.ndjson/.jsonl, .csv, .parquet) and insert them, skipping event ids already stored')
@@ -35,6 +37,8 @@ export function registerCreditCommands(program: Command): Command {
         emit(opts, report, humanReport(report));
       }),
     );
+  registerCreditTrainCommand(credit);
+  registerCreditDecideCommands(credit);
   return credit;
 }
 

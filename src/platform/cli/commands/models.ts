@@ -10,7 +10,7 @@
 import type { Command } from 'commander';
 import { IriskError } from '../../../lib/errors.js';
 import { defaultActor, type AliasAt, type ModelVersion } from '../../../ml/registry/index.js';
-import { emit, formatBytes, textTable } from '../output.js';
+import { emit, formatBytes, textTable, timeOption } from '../output.js';
 import { addGateCommand } from './models-gate.js';
 import { addImportCommand } from './models-import.js';
 import { withRegistry, type ModelsCommonOptions } from './with-registry.js';
@@ -157,7 +157,7 @@ function addHistoryCommand(models: Command): void {
     withRegistry(opts, async (reg) => {
       const filter = { name: opts.name, alias: opts.alias };
       if (opts.at !== undefined) {
-        const at = timeOption(opts.at);
+        const at = timeOption(opts.at, '--at');
         const rows: AliasAt[] =
           opts.name !== undefined && opts.alias !== undefined ? [await reg.aliasAt(opts.name, opts.alias, at)] : await reg.aliasesAt(at, filter);
         emit(opts, rows, rows.length ? rows.map(describeAt).join('\n') : `no alias had been set by ${at.toISOString()}`);
@@ -180,14 +180,6 @@ function describeAt(r: AliasAt): string {
   if (!r.event) return `${target}: not set yet`;
   if (!r.version) return `${target}: retired (since ${r.event.at}, ${r.event.reason})`;
   return `${target}: ${r.version} (since ${r.event.at}, by ${r.event.actor}: ${r.event.reason})`;
-}
-
-/** Parses --at: ISO 8601 date or date-time; without a zone, UTC. */
-function timeOption(value: string): Date {
-  const m = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)(Z|[+-]\d{2}:\d{2})?)?$/i.exec(value.trim());
-  const t = m ? Date.parse(`${m[1]}T${m[2] ?? '00:00'}${m[3] ?? 'Z'}`) : NaN;
-  if (!Number.isFinite(t)) throw new IriskError('USAGE', `--at must be an ISO 8601 time such as 2024-03-15T12:00:00Z (got "${value}")`);
-  return new Date(t);
 }
 
 function summary(v: ModelVersion) {

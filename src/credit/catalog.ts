@@ -1,0 +1,24 @@
+/**
+ * The feature views irisk knows by name: the lending view and the views of imported datasets. A
+ * model records the name and version of the view it was trained on; serving looks the view up here.
+ */
+import { IriskError } from '../lib/errors.js';
+import type { FeatureView } from './features/definitions.js';
+import { UNDERWRITING_VIEW } from './features/views.js';
+
+const VIEWS: readonly FeatureView[] = [UNDERWRITING_VIEW];
+
+/** Every known view. */
+export function featureViews(): readonly FeatureView[] {
+  return VIEWS;
+}
+
+/** A view by name (and version, when given); CONFIG_INVALID naming the known ones otherwise. */
+export function featureView(name: string, version?: number): FeatureView {
+  const view = VIEWS.find((v) => v.name === name && (version === undefined || v.version === version));
+  if (!view) {
+    const known = VIEWS.map((v) => `${v.name} v${v.version}`).join(', ');
+    throw new IriskError('CONFIG_INVALID', `unknown feature view ${name}${version === undefined ? '' : ` v${version}`} (known: ${known})`);
+  }
+  return view;
+}
