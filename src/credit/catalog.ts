@@ -22,3 +22,9 @@ export function featureView(name: string, version?: number): FeatureView {
   }
   return view;
 }
+
+/** The view a registered model was trained on, from its params (`view`, `viewVersion`); the lending view when absent. */
+export function viewOfModel(params: Record<string, unknown>): FeatureView {
+  const name = typeof params.view === 'string' ? params.view : UNDERWRITING_VIEW.name;
+  return featureView(name, typeof params.viewVersion === 'number' ? params.viewVersion : undefined);
+}

@@ -4,7 +4,7 @@
  * store filled from the event store (all customers, or the ones named), the policy, and the
  * decision log every decision is appended to before it is returned.
  */
-import { featureView } from '../catalog.js';
+import { viewOfModel } from '../catalog.js';
 import { openEventStore, rowToEvent } from '../events/store.js';
 import type { CreditEvent } from '../events/schema.js';
 import { OnlineFeatureStore } from '../features/online.js';
@@ -27,13 +27,6 @@ export interface DeciderOptions {
   durable?: boolean;
 }
 
-/** The view a registered model was trained on (recorded in its params; the lending view when absent). */
-function viewOfParams(params: Record<string, unknown>) {
-  const name = typeof params.view === 'string' ? params.view : 'underwriting';
-  const version = typeof params.viewVersion === 'number' ? params.viewVersion : undefined;
-  return featureView(name, version);
-}
-
 export class CreditDecider {
   private constructor(
     readonly context: DecisionContext,
@@ -50,7 +43,7 @@ export class CreditDecider {
     } finally {
       registry.close();
     }
-    const view = viewOfParams(loaded.version.metadata.params);
+    const view = viewOfModel(loaded.version.metadata.params);
     const store = new OnlineFeatureStore(view);
     for (const e of await storedEvents(dataDir, [...new Set(view.features.map((f) => f.eventType))], opts.customers)) store.ingest(e);
     const context: DecisionContext = {

@@ -12,7 +12,7 @@ import { scorerFilesFor } from '../../ml/models/scorer.js';
 import { codeVersion, type ModelRegistry } from '../../ml/registry/index.js';
 import type { CreditEvent } from '../events/schema.js';
 import type { FeatureView } from '../features/definitions.js';
-import { DEFAULT_LABEL_RULE, loanOutcomes, type LabelRule } from './labels.js';
+import { DEFAULT_LABEL_RULE, loanOutcomes, type LabelRule, type LoanOutcome } from './labels.js';
 import { trainUnderwriting, type UnderwritingModel, type UnderwritingOptions } from './train.js';
 import { buildTrainingSet, loanPoints, type LabelledPoint, type UnderwritingSet } from './training-set.js';
 
@@ -28,7 +28,7 @@ export type LabelSource =
  * Loan outcomes from the stored loan, installment and repayment events, as known at
  * `observedUntil` (default: the newest stored event time).
  */
-export async function storedLoanPoints(db: Database, rule: LabelRule = DEFAULT_LABEL_RULE, observedUntil?: number): Promise<{ points: LabelledPoint[]; source: LabelSource }> {
+export async function storedLoanOutcomes(db: Database, rule: LabelRule = DEFAULT_LABEL_RULE, observedUntil?: number): Promise<{ outcomes: LoanOutcome[]; observedUntil: number }> {
   const rows = await db.all<{ type: string; event_id: string; customer_id: string; t: bigint | number; loan_id: string; installment_no: number | null; days_late: number | null; amount: number | null }>(
     `SELECT type, event_id, customer_id, epoch_ms(event_time) AS t, loan_id, installment_no, days_late, amount
      FROM credit_events WHERE type IN ('loan', 'installment_due', 'repayment')`,
@@ -41,7 +41,12 @@ export async function storedLoanPoints(db: Database, rule: LabelRule = DEFAULT_L
     return { eventId: r.event_id, customerId: r.customer_id, type: r.type, eventTime, ingestedAt: eventTime, loanId: r.loan_id, installmentNo: r.installment_no, daysLate: r.days_late, amount: r.amount } as unknown as CreditEvent;
   });
   const until = observedUntil ?? newest;
-  const outcomes = loanOutcomes(events, until, rule);
+  return { outcomes: loanOutcomes(events, until, rule), observedUntil: until };
+}
+
+/** Matured loans from the store as labelled points at origination (see `loanPoints`), and where the labels came from. */
+export async function storedLoanPoints(db: Database, rule: LabelRule = DEFAULT_LABEL_RULE, observedUntil?: number): Promise<{ points: LabelledPoint[]; source: LabelSource }> {
+  const { outcomes, observedUntil: until } = await storedLoanOutcomes(db, rule, observedUntil);
   const points = loanPoints(outcomes);
   return { points, source: { kind: 'loans', rule, observedUntil: until, loans: outcomes.length, immature: outcomes.length - points.length } };
 }

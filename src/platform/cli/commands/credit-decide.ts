@@ -51,7 +51,7 @@ export function registerCreditDecideCommands(credit: Command): void {
 async function decideCommand(opts: DecideOptions): Promise<void> {
   const amount = numberOption(opts.amount, '--amount', 0.01, 1e9);
   const asOf = opts.at === undefined ? undefined : timeOption(opts.at, '--at').getTime();
-  const policy = opts.policy === undefined ? undefined : parsePolicy(await readJson(opts.policy), opts.policy);
+  const policy = opts.policy === undefined ? undefined : parsePolicy(await readJsonConfig(opts.policy), opts.policy);
   const decider = await CreditDecider.open(dataDir(opts.dataDir), { model: opts.model, policy, customers: [opts.customer] });
   try {
     const record = decider.decide({ customerId: opts.customer, amount, asOf });
@@ -62,7 +62,8 @@ async function decideCommand(opts: DecideOptions): Promise<void> {
   }
 }
 
-async function readJson(path: string): Promise<unknown> {
+/** Reads a JSON config file (a policy); CONFIG_INVALID when it cannot be read or parsed. */
+export async function readJsonConfig(path: string): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');

@@ -58,6 +58,14 @@ describe('irisk credit train, decide, replay', () => {
     const replay = await cli('credit', 'replay', record.decisionId, '--data-dir', data, '--json');
     expect(replay.code, replay.stdout).toBe(0);
     expect(JSON.parse(replay.stdout)).toMatchObject({ exact: true, decisionDiffs: [], featureDiffs: [] });
+
+    const bt = await cli('credit', 'backtest', '--from', '2023-01-01', '--to', '2023-12-01', '--report', join(dir, 'bt'), '--data-dir', data, '--json');
+    expect(bt.code, bt.stdout + bt.stderr).toBe(0);
+    const result = JSON.parse(bt.stdout) as { inSample: boolean; rows: { period: string; loans: number }[]; total: { loans: number; approvalRate: number }; tradeoff: unknown[] };
+    expect(result.inSample).toBe(true); // the window covers the training period, and says so
+    expect(result.rows.reduce((s, r) => s + r.loans, 0)).toBe(result.total.loans);
+    expect(result.tradeoff).toHaveLength(100);
+    await access(join(dir, 'bt', 'backtest.png'));
   });
 
   it('rejects bad input with typed errors', async () => {
@@ -70,6 +78,8 @@ describe('irisk credit train, decide, replay', () => {
       [['credit', 'replay', 'no-such-decision'], 3, 'DECISION_NOT_FOUND'],
       [['credit', 'train', '--report', join(dir, 'r1'), '--view', 'nope'], 3, 'CONFIG_INVALID'],
       [['credit', 'train', '--report', join(dir, 'r2'), '--test-share', '2'], 2, 'USAGE'],
+      [['credit', 'backtest', '--from', '2024-01-01', '--to', '2023-01-01'], 2, 'USAGE'],
+      [['credit', 'backtest', '--from', '2030-01-01', '--to', '2031-01-01', '--report', join(dir, 'bt-empty')], 3, 'DATASET_INVALID'],
     ];
     for (const [args, code, error] of cases) {
       const r = await cli(...args, '--data-dir', data, '--json');

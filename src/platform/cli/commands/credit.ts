@@ -8,9 +8,11 @@ import type { Command } from 'commander';
 import { ingestFiles, type IngestReport } from '../../../credit/events/ingest.js';
 import { emit, textTable } from '../output.js';
 import { run } from '../run.js';
+import { registerCreditBacktestCommand } from './credit-backtest.js';
 import { registerCreditDecideCommands } from './credit-decide.js';
 import { registerCreditTrainCommand } from './credit-train.js';
 import { dataDir } from './demo.js';
+import { registerCreditImportCommand } from './credit-import.js';
 
 /** Rejected lines shown per file in human output (all of the first 100 are in --json). */
 const SHOWN_REJECTED = 10;
@@ -39,6 +41,8 @@ export function registerCreditCommands(program: Command): Command {
     );
   registerCreditTrainCommand(credit);
   registerCreditDecideCommands(credit);
+  registerCreditBacktestCommand(credit);
+  registerCreditImportCommand(credit);
   return credit;
 }
 
