@@ -20,6 +20,11 @@ export function columnOf(field: string): string {
 const literal = (v: number | string): string => (typeof v === 'number' ? String(v) : `'${v.replace(/'/g, "''")}'`);
 const condition = (f: FieldFilter): string => `${columnOf(f.field)} ${f.op === '!=' ? '<>' : f.op} ${literal(f.value)}`;
 const hundredths = (col: string): string => `CAST(ROUND(${col} * 100) AS HUGEINT)`;
+/**
+ * An exact integer (HUGEINT) to the nearest double. DuckDB's direct cast can round twice beyond
+ * 2^53; through its decimal text the conversion is correctly rounded, like JavaScript's Number(bigint).
+ */
+const exactDouble = (expr: string): string => `CAST(CAST(${expr} AS VARCHAR) AS DOUBLE)`;
 
 /** The SQL condition selecting the events a feature reads (type, filters, field present, window). */
 function qualifies(def: FeatureDefinition): string {
@@ -67,15 +72,15 @@ export function featureSql(def: FeatureDefinition): string {
       break;
     }
     case 'sum':
-      value = `CAST(SUM${f(hundredths(col))} AS DOUBLE) / 100`;
+      value = `${exactDouble(`SUM${f(hundredths(col))}`)} / 100`;
       break;
     case 'mean':
-      value = `CAST(SUM${f(hundredths(col))} AS DOUBLE) / ${n} / 100`;
+      value = `${exactDouble(`SUM${f(hundredths(col))}`)} / ${n} / 100`;
       break;
     case 'std': {
       const s = `SUM${f(hundredths(col))}`;
       const ss = `SUM${f(`${hundredths(col)} * ${hundredths(col)}`)}`;
-      value = `CASE WHEN ${n} < 2 THEN NULL ELSE sqrt(CAST(${n} * ${ss} - ${s} * ${s} AS DOUBLE) / CAST(CAST(${n} AS HUGEINT) * (${n} - 1) AS DOUBLE)) / 100 END`;
+      value = `CASE WHEN ${n} < 2 THEN NULL ELSE sqrt(${exactDouble(`${n} * ${ss} - ${s} * ${s}`)} / ${exactDouble(`CAST(${n} AS HUGEINT) * (${n} - 1)`)}) / 100 END`;
       break;
     }
     case 'slope': {
@@ -86,7 +91,7 @@ export function featureSql(def: FeatureDefinition): string {
       const sxy = `SUM${f(`${x} * ${y}`)}`;
       const sy = `SUM${f(y)}`;
       const den = `(${n} * ${sxx} - ${sx} * ${sx})`;
-      value = `CASE WHEN ${n} < 2 OR ${den} = 0 THEN NULL ELSE CAST(${n} * ${sxy} - ${sx} * ${sy} AS DOUBLE) / CAST(${den} AS DOUBLE) * 864 END`;
+      value = `CASE WHEN ${n} < 2 OR ${den} = 0 THEN NULL ELSE ${exactDouble(`${n} * ${sxy} - ${sx} * ${sy}`)} / ${exactDouble(den)} * 864 END`;
       break;
     }
   }

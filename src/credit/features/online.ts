@@ -4,7 +4,7 @@
  * ignored), and features computed on demand with the same arithmetic as the offline engine.
  */
 import { compareEvents, type CreditEvent, type EventType } from '../events/schema.js';
-import { computeFeatures } from './compute.js';
+import { computeFeatureDetails, computeFeatures, type FeatureDetail } from './compute.js';
 import type { FeatureView } from './definitions.js';
 
 export class OnlineFeatureStore {
@@ -43,6 +43,11 @@ export class OnlineFeatureStore {
   /** The view's features for a customer at a time (epoch ms); a customer never seen gets the empty values. */
   features(customerId: string, at: number): (number | null)[] {
     return computeFeatures(this.view.features, this.byCustomer.get(customerId) ?? [], at);
+  }
+
+  /** The view's features with the newest event behind each (for decision records). */
+  featureDetails(customerId: string, at: number): FeatureDetail[] {
+    return computeFeatureDetails(this.view.features, this.byCustomer.get(customerId) ?? [], at);
   }
 
   /** A customer's stored events (sorted), for decision records and replay. */

@@ -39,7 +39,12 @@ function randomEvents(customers: number, seed: number): CreditEvent[] {
         case 'installment_due': out.push({ ...base, type, loanId: `l${id}`, installmentNo: 1, amount: money() }); break;
         case 'repayment': out.push({ ...base, type, loanId: `l${id}`, installmentNo: 1, amount: money(), daysLate: rng.chance(0.6) ? 0 : rng.int(1, 90) }); break;
         case 'purchase': out.push({ ...base, type, amount: money(), merchantCategory: rng.pick(cats), channel: rng.pick(['online', 'in_store'] as const) }); break;
-        case 'bank_txn': out.push({ ...base, type, amount: money() - 250, balance: Math.round(rng.uniform(-2000, 8000) * 1000) / 1000 }); break;
+        case 'bank_txn': {
+          // A few customers hold fortunes: their sums leave the float64-exact range (the BigInt path).
+          const scale = c % 50 === 0 ? 1e9 : 1;
+          out.push({ ...base, type, amount: money() - 250, balance: Math.round(rng.uniform(-2000, 8000) * scale * 1000) / 1000 });
+          break;
+        }
         case 'bureau': {
           // Bureaus differ: optional attributes are sometimes absent, and features must skip those events alike.
           const score = rng.chance(0.8) ? { bureauScore: rng.int(300, 850) + 0.5 * rng.int(0, 1) } : {};

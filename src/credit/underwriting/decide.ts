@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { IriskError } from '../../lib/errors.js';
 import type { Scorer } from '../../ml/models/scorer.js';
 import { compareEvents, type CreditEvent } from '../events/schema.js';
-import { computeFeatures, qualifying } from '../features/compute.js';
+import { computeFeatures } from '../features/compute.js';
 import type { FeatureView } from '../features/definitions.js';
 import type { OnlineFeatureStore } from '../features/online.js';
 import { applyPolicy, type CreditPolicy, type DecisionKind } from './policy.js';
@@ -63,12 +63,9 @@ export function decide(ctx: DecisionContext, input: { customerId: string; amount
   }
   const now = input.now ?? new Date();
   const asOf = input.asOf ?? now.getTime();
-  const values = ctx.store.features(input.customerId, asOf);
-  const events = ctx.store.events(input.customerId);
-  const features = view.features.map((def, i) => {
-    const used = qualifying(def, events, asOf);
-    return { name: def.name, value: values[i] ?? null, newestEventTime: used.length ? used[used.length - 1]!.eventTime : null };
-  });
+  const details = ctx.store.featureDetails(input.customerId, asOf);
+  const values = details.map((d) => d.value);
+  const features = view.features.map((def, i) => ({ name: def.name, value: details[i]!.value, newestEventTime: details[i]!.newestEventTime }));
   const result = outcome(view, ctx.scorer, ctx.policy, values, input.amount);
   return {
     decisionId: randomUUID(),
