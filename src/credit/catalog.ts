@@ -5,12 +5,18 @@
 import { IriskError } from '../lib/errors.js';
 import type { FeatureView } from './features/definitions.js';
 import { UNDERWRITING_VIEW } from './features/views.js';
+import { GMSC_VIEW, PANEL_VIEW } from './import/views.js';
 
-const VIEWS: readonly FeatureView[] = [UNDERWRITING_VIEW];
+const VIEWS: readonly FeatureView[] = [UNDERWRITING_VIEW, GMSC_VIEW, PANEL_VIEW];
 
 /** Every known view. */
 export function featureViews(): readonly FeatureView[] {
   return VIEWS;
+}
+
+/** True when a view of this name exists. */
+export function isFeatureViewName(name: unknown): name is string {
+  return VIEWS.some((v) => v.name === name);
 }
 
 /** A view by name (and version, when given); CONFIG_INVALID naming the known ones otherwise. */

@@ -8,7 +8,9 @@ import { viewOfModel } from '../catalog.js';
 import { openEventStore, rowToEvent } from '../events/store.js';
 import type { CreditEvent } from '../events/schema.js';
 import { OnlineFeatureStore } from '../features/online.js';
-import { openRegistry } from '../../ml/registry/index.js';
+import type { Scorer } from '../../ml/models/scorer.js';
+import { openRegistry, type ModelVersion } from '../../ml/registry/index.js';
+import type { FeatureView } from '../features/definitions.js';
 import { loadScorer } from '../../ml/registry/load-scorer.js';
 import { decide, type DecisionContext, type DecisionRecord } from './decide.js';
 import { openDecisionLog, type DecisionLog } from './decision-log.js';
@@ -27,6 +29,26 @@ export interface DeciderOptions {
   durable?: boolean;
 }
 
+/** A registered credit model ready to score: the reference used, the version, its scorer and its feature view. */
+export interface CreditModel {
+  ref: string;
+  version: ModelVersion;
+  scorer: Scorer;
+  view: FeatureView;
+}
+
+/** Loads a credit model by reference (default `credit-default@champion`) with the view it was trained on. */
+export async function loadCreditModel(dataDir: string, model?: string): Promise<CreditModel> {
+  const ref = model ?? `${CREDIT_MODEL_LINE}@champion`;
+  const registry = await openRegistry(dataDir);
+  try {
+    const { version, scorer } = await loadScorer(registry, ref);
+    return { ref, version, scorer, view: viewOfModel(version.metadata.params) };
+  } finally {
+    registry.close();
+  }
+}
+
 export class CreditDecider {
   private constructor(
     readonly context: DecisionContext,
@@ -35,22 +57,14 @@ export class CreditDecider {
 
   /** Loads the model, the view and the events; see `DeciderOptions`. */
   static async open(dataDir: string, opts: DeciderOptions = {}): Promise<CreditDecider> {
-    const ref = opts.model ?? `${CREDIT_MODEL_LINE}@champion`;
-    const registry = await openRegistry(dataDir);
-    let loaded: Awaited<ReturnType<typeof loadScorer>>;
-    try {
-      loaded = await loadScorer(registry, ref);
-    } finally {
-      registry.close();
-    }
-    const view = viewOfModel(loaded.version.metadata.params);
+    const { ref, version, scorer, view } = await loadCreditModel(dataDir, opts.model);
     const store = new OnlineFeatureStore(view);
     for (const e of await storedEvents(dataDir, [...new Set(view.features.map((f) => f.eventType))], opts.customers)) store.ingest(e);
     const context: DecisionContext = {
       store,
-      scorer: loaded.scorer,
+      scorer,
       policy: opts.policy ?? DEFAULT_POLICY,
-      modelVersion: loaded.version.id,
+      modelVersion: version.id,
       modelAlias: ref.includes('@') ? ref : null,
     };
     return new CreditDecider(context, opts.record === false ? null : openDecisionLog(dataDir, { durable: opts.durable }));

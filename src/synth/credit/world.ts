@@ -20,7 +20,7 @@ import type {
   RepaymentEvent,
 } from '../../credit/events/schema.js';
 import { compareEvents } from '../../credit/events/schema.js';
-import { IriskError } from '../../lib/errors.js';
+import { checkInt, usage } from '../options.js';
 import { Rng } from '../../lib/rng.js';
 import { addMonthsUtc, DAY_MS } from '../../lib/time.js';
 
@@ -106,17 +106,6 @@ export const TRUTH_RULE = { dpd: 60, horizonMonths: 12 } as const;
 const DEFAULT_START = Date.UTC(2023, 0, 1);
 const MERCHANT_CATEGORIES = ['electronics', 'fashion', 'home', 'travel', 'beauty', 'sports', 'groceries', 'health', 'education', 'entertainment'] as const;
 const CHANNELS_BY_WEIGHT: readonly Channel[] = ['online', 'online', 'online', 'app', 'app', 'in_store'];
-
-function usage(message: string, details: Record<string, unknown> = {}): IriskError {
-  return new IriskError('USAGE', message, details);
-}
-
-function checkInt(name: string, v: unknown, lo: number, hi: number): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi) {
-    throw usage(`${name} must be an integer from ${lo} to ${hi}, got ${String(v)}`, { [name]: v });
-  }
-  return v;
-}
 
 /** Validates options and fills in defaults; throws IriskError USAGE on bad options. */
 export function resolveLendingWorld(options: LendingWorldOptions): ResolvedLendingWorld {

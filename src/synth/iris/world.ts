@@ -5,7 +5,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { IriskError } from '../../lib/errors.js';
+import { checkInt, usage } from '../options.js';
 import { encodePng, type GrayImage } from '../../lib/image.js';
 import { silentProgress, type Progress } from '../../lib/progress.js';
 import { Rng } from '../../lib/rng.js';
@@ -46,17 +46,6 @@ interface ResolvedWorld {
   captures: number;
   eyes: EyeSide[];
   config: CaptureConfig;
-}
-
-function usage(message: string, details: Record<string, unknown> = {}): IriskError {
-  return new IriskError('USAGE', message, details);
-}
-
-function checkInt(name: string, v: unknown, lo: number, hi: number): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi) {
-    throw usage(`${name} must be an integer from ${lo} to ${hi}, got ${String(v)}`, { [name]: v });
-  }
-  return v;
 }
 
 /** Validates options and fills in defaults; throws IriskError USAGE on bad options. */

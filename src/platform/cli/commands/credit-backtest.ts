@@ -6,17 +6,15 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { viewOfModel } from '../../../credit/catalog.js';
 import { openEventStore } from '../../../credit/events/store.js';
 import { backtest, backtestPlotSvg, type BacktestResult, type BacktestRow } from '../../../credit/underwriting/backtest.js';
-import { CREDIT_MODEL_LINE, storedLoanOutcomes } from '../../../credit/underwriting/pipeline.js';
+import { loadCreditModel } from '../../../credit/underwriting/decider.js';
+import { storedLoanOutcomes } from '../../../credit/underwriting/pipeline.js';
 import { DEFAULT_POLICY, parsePolicy } from '../../../credit/underwriting/policy.js';
 import { buildTrainingSet, loanPoints } from '../../../credit/underwriting/training-set.js';
 import { IriskError } from '../../../lib/errors.js';
 import { prepareOutputDir } from '../../../lib/output-dir.js';
 import { writePlot } from '../../../ml/evaluation/plots.js';
-import { openRegistry } from '../../../ml/registry/index.js';
-import { loadScorer } from '../../../ml/registry/load-scorer.js';
 import { emit, textTable, timeOption, type OutputOptions } from '../output.js';
 import { run } from '../run.js';
 import { readJsonConfig } from './credit-decide.js';
@@ -54,15 +52,7 @@ async function backtestCommand(opts: BacktestOptions): Promise<void> {
   const dir = dataDir(opts.dataDir);
   const reportDir = opts.report ?? join(dir, 'backtests', new Date().toISOString().replace(/[:.]/g, '-'));
   await prepareOutputDir(reportDir, '--report');
-  const ref = opts.model ?? `${CREDIT_MODEL_LINE}@champion`;
-  const registry = await openRegistry(dir);
-  let loaded;
-  try {
-    loaded = await loadScorer(registry, ref);
-  } finally {
-    registry.close();
-  }
-  const view = viewOfModel(loaded.version.metadata.params);
+  const { ref, version, scorer, view } = await loadCreditModel(dir, opts.model);
   const db = await openEventStore(dir);
   let result: BacktestResult;
   let observedUntil: number;
@@ -75,29 +65,29 @@ async function backtestCommand(opts: BacktestOptions): Promise<void> {
       throw new IriskError('DATASET_INVALID', `no matured loan originated in [${opts.from}, ${opts.to}) (${inWindow.length} loan(s) there, outcomes known until ${new Date(observedUntil).toISOString()})`);
     }
     const set = await buildTrainingSet(db, view, points);
-    const probabilities = loaded.scorer.predict(set);
+    const probabilities = scorer.predict(set);
     const amount = new Map(inWindow.map((o) => [o.loanId, o.amount]));
     result = backtest(set.points.map((p, i) => ({ at: p.at, amount: amount.get(p.id)!, probability: probabilities[i]!, defaulted: p.label === 1 })), policy);
   } finally {
     db.close();
   }
-  const cutoff = loaded.version.metadata.params.cutoff;
+  const cutoff = version.metadata.params.cutoff;
   const inSample = typeof cutoff === 'number' && from < cutoff;
   const json = {
     window: { from: new Date(from).toISOString(), to: new Date(to).toISOString() },
-    model: { ref, version: loaded.version.id },
+    model: { ref, version: version.id },
     inSample,
     outcomesKnownUntil: new Date(observedUntil).toISOString(),
     ...result,
   };
   await writeFile(join(reportDir, 'backtest.json'), JSON.stringify(json, null, 2) + '\n');
-  await writePlot(reportDir, 'backtest', backtestPlotSvg(result, `${result.total.loans} matured loans originated ${opts.from} to ${opts.to}; model ${loaded.version.id.slice(0, 12)}`));
+  await writePlot(reportDir, 'backtest', backtestPlotSvg(result, `${result.total.loans} matured loans originated ${opts.from} to ${opts.to}; model ${version.id.slice(0, 12)}`));
   const pct = (x: number | null): string => (x === null ? '-' : `${(100 * x).toFixed(1)}%`);
   const line = (r: BacktestRow): string[] => [r.period, String(r.loans), pct(r.approvalRate), String(r.reduced), String(r.declined), pct(r.badRate), pct(r.approvedBadRate), pct(r.declinedBadRate), pct(r.meanProbability)];
   const human = [
     textTable(['month', 'loans', 'approved', 'reduced', 'declined', 'bad rate', 'bad | approved', 'bad | declined', 'mean P(default)'], [...result.rows.map(line), line(result.total)]),
     '',
-    `policy ${policy.version}; model ${ref} (${loaded.version.id.slice(0, 12)}); 'approved' counts full and reduced approvals`,
+    `policy ${policy.version}; model ${ref} (${version.id.slice(0, 12)}); 'approved' counts full and reduced approvals`,
     ...(inSample ? [`warning: the window starts before the model's out-of-time cutoff ${new Date(cutoff as number).toISOString()}: loans it was trained on are included (in-sample figures)`] : []),
     `report ${reportDir}/backtest.json, backtest.png`,
   ];

@@ -7,6 +7,9 @@
  */
 import type { Command } from 'commander';
 import { featureView } from '../../../credit/catalog.js';
+import { ensureLabelStore, listLabelledDatasets, readLabels } from '../../../credit/import/index.js';
+import { UNDERWRITING_VIEW } from '../../../credit/features/views.js';
+import type { Database } from '../../../lib/duckdb.js';
 import { openEventStore } from '../../../credit/events/store.js';
 import { DEFAULT_LABEL_RULE } from '../../../credit/underwriting/labels.js';
 import { CREDIT_MODEL_LINE, registerUnderwriting, storedLoanPoints, trainOnStore, type TrainedUnderwriting } from '../../../credit/underwriting/pipeline.js';
@@ -23,7 +26,8 @@ import { dataDir } from './demo.js';
 interface CreditTrainOptions extends OutputOptions {
   report: string;
   dataDir?: string;
-  view: string;
+  view?: string;
+  dataset?: string;
   dpd: string;
   horizonMonths: string;
   observedUntil?: string;
@@ -33,7 +37,7 @@ interface CreditTrainOptions extends OutputOptions {
   eta?: string;
   maxDepth?: string;
   rounds?: string;
-  name: string;
+  name?: string;
   register: boolean;
   promote?: boolean;
 }
@@ -44,7 +48,8 @@ export function registerCreditTrainCommand(credit: Command): void {
     .command('train')
     .description('Train the default model on the stored events: loans at origination, point-in-time features, out-of-time test; write a report and register the model')
     .requiredOption('--report <dir>', 'where to write report.json, roc.png and calibration.png')
-    .option('--view <name>', 'feature view', 'underwriting')
+    .option('--dataset <name>', 'train on an imported dataset\'s labelled points (see `irisk credit import`) instead of loan outcomes')
+    .option('--view <name>', 'feature view (default: underwriting; for --dataset, the view its mapping names)')
     .option('--dpd <days>', 'days past due that count as default', String(DEFAULT_LABEL_RULE.dpd))
     .option('--horizon-months <m>', 'months after origination in which a default counts', String(DEFAULT_LABEL_RULE.horizonMonths))
     .option('--observed-until <time>', 'label outcomes as known at this time (default: the newest stored event)')
@@ -54,7 +59,7 @@ export function registerCreditTrainCommand(credit: Command): void {
     .option('--eta <x>', 'learning rate (default 0.05)')
     .option('--max-depth <n>', 'tree depth (default 4)')
     .option('--rounds <n>', 'maximum boosting rounds; early stopping picks fewer (default 1000)')
-    .option('--name <line>', 'model line to register under', CREDIT_MODEL_LINE)
+    .option('--name <line>', `model line to register under (default ${CREDIT_MODEL_LINE}; for --dataset, credit-DATASET)`)
     .option('--no-register', 'do not register the model')
     .option('--promote', 'make the registered model the line\'s champion (what `credit decide` uses)')
     .option('--data-dir <dir>', 'data directory (default: $IRISK_DATA_DIR or ./.irisk)')
@@ -63,37 +68,40 @@ export function registerCreditTrainCommand(credit: Command): void {
 }
 
 async function creditTrain(opts: CreditTrainOptions): Promise<void> {
-  const view = featureView(opts.view);
   const rule = { dpd: intOption(opts.dpd, '--dpd', 1, 3650), horizonMonths: intOption(opts.horizonMonths, '--horizon-months', 1, 120) };
   const observedUntil = opts.observedUntil === undefined ? undefined : timeOption(opts.observedUntil, '--observed-until').getTime();
   const testShare = numberOption(opts.testShare, '--test-share', 0.01, 0.9);
   const seed = intOption(opts.seed, '--seed', 0, 2 ** 31 - 1);
   if (opts.calibration !== 'platt' && opts.calibration !== 'isotonic') throw new IriskError('USAGE', `--calibration must be platt or isotonic (got "${opts.calibration}")`);
-  if (opts.register) validateModelName(opts.name, '--name');
+  const line = opts.name ?? (opts.dataset === undefined ? CREDIT_MODEL_LINE : `credit-${opts.dataset.replace(/_/g, '-')}`);
+  if (opts.register) validateModelName(line, '--name');
   if (opts.promote && !opts.register) throw new IriskError('USAGE', '--promote needs a registered model (drop --no-register)');
   const params = {
     ...(opts.eta !== undefined ? { eta: numberOption(opts.eta, '--eta', 1e-6, 1) } : {}),
     ...(opts.maxDepth !== undefined ? { maxDepth: intOption(opts.maxDepth, '--max-depth', 1, 30) } : {}),
     ...(opts.rounds !== undefined ? { rounds: intOption(opts.rounds, '--rounds', 1, 100_000) } : {}),
   };
+  if (opts.view !== undefined) featureView(opts.view);
   await prepareOutputDir(opts.report, '--report');
   const dir = dataDir(opts.dataDir);
   const progress = opts.json ? silentProgress : terminalProgress();
   const db = await openEventStore(dir);
   let trained: TrainedUnderwriting;
   try {
-    const labelled = await storedLoanPoints(db, rule, observedUntil);
+    const { view, labelled } = opts.dataset === undefined
+      ? { view: featureView(opts.view ?? UNDERWRITING_VIEW.name), labelled: await storedLoanPoints(db, rule, observedUntil) }
+      : await datasetPoints(db, opts.dataset, opts.view);
     trained = await trainOnStore(db, view, labelled, { testShare, seed, params, calibration: opts.calibration, progress });
   } finally {
     db.close();
   }
-  const ctx = { version: null as string | null, line: opts.name, calibration: opts.calibration, seed };
+  const ctx = { version: null as string | null, line, calibration: opts.calibration, seed };
   // The report is written before registering, so a model is never registered without one.
   let report = await writeUnderwritingReport(opts.report, trained, ctx);
   if (opts.register) {
     const registry = await openRegistry(dir);
     try {
-      ctx.version = await registerUnderwriting(registry, trained, opts.name);
+      ctx.version = await registerUnderwriting(registry, trained, line);
       if (opts.promote) await registry.promote(ctx.version, 'champion', { reason: `irisk credit train: test AUC ${trained.result.test.auc.toFixed(4)}` });
     } finally {
       registry.close();
@@ -123,4 +131,14 @@ function humanSummary(trained: TrainedUnderwriting, ctx: { version: string | nul
     `report     ${opts.report}/report.json, roc.png, calibration.png`,
   ];
   return lines.join('\n');
+}
+
+/** The labelled points of an imported dataset and its view (the one its mapping named, unless `--view`). */
+async function datasetPoints(db: Database, dataset: string, viewName?: string) {
+  await ensureLabelStore(db);
+  const known = (await listLabelledDatasets(db)).find((d) => d.name === dataset);
+  if (!known) throw new IriskError('DATASET_INVALID', `no imported dataset named ${dataset} in this data directory (import one with irisk credit import FILE --mapping ...)`);
+  const view = featureView(viewName ?? known.view ?? UNDERWRITING_VIEW.name);
+  const points = await readLabels(db, dataset);
+  return { view, labelled: { points, source: { kind: 'dataset' as const, dataset } } };
 }
