@@ -2,10 +2,11 @@
  * `npm run bench [-- GROUP...]`: runs benchmark groups, printing one JSON object per line.
  * Benchmarks are never part of `npm test`.
  */
+import { benchCredit } from './credit.js';
 import { benchIris } from './iris.js';
 import { benchMl } from './ml.js';
 
-const GROUPS: Record<string, () => Promise<void>> = { iris: benchIris, ml: benchMl };
+const GROUPS: Record<string, () => Promise<void>> = { iris: benchIris, ml: benchMl, credit: benchCredit };
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((g) => !(g in GROUPS));

@@ -7,7 +7,7 @@ import { openDatabase } from '../../lib/duckdb.js';
 import { IriskError } from '../../lib/errors.js';
 import { Rng } from '../../lib/rng.js';
 import { ingestFiles } from './ingest.js';
-import { EVENT_TYPES } from './schema.js';
+import { EVENT_TYPES, type CreditEvent } from './schema.js';
 import { allEvents, countEvents, eventsFor, insertEvents, openEventStore } from './store.js';
 import { EVENT_COLUMNS, validateEvent } from './validate.js';
 
@@ -229,6 +229,68 @@ describe('ingestFiles', () => {
     } finally {
       db.close();
     }
+  });
+
+  it('reads NDJSON bytes exactly as decoding the whole text and splitting it on newlines would', async () => {
+    const rows = makeRaw(21, 20_000);
+    const parts: Buffer[] = rows.map((r) => Buffer.from(JSON.stringify(r) + '\n'));
+    const awkward: [number, Buffer][] = [
+      [0, Buffer.from('\ufeff' + JSON.stringify(rows[0]) + '\n')], // a byte-order mark: not JSON
+      [5, Buffer.from(JSON.stringify({ ...rows[5], eventId: 'crlf' }) + '\r\n')],
+      [9, Buffer.from('   \t \r\n')],
+      [11, Buffer.from('\u00a0\n')], // blank to String.prototype.trim, not to JSON
+      [13, Buffer.concat([Buffer.from('{"eventId":"bad-utf8","customerId":"c1","type":"purchase","eventTime":"2024-02-01T00:00:00Z","amount":1,"channel":"app","merchantCategory":"x'), Buffer.from([0xe2, 0x82, 0xff]), Buffer.from('y"}\n')])],
+      [17, Buffer.from(JSON.stringify({ ...rows[17], eventId: 'huge', merchantCategory: 'm'.repeat(5 << 20) }) + '\n')], // longer than a read chunk
+      [4_000, Buffer.from('{"eventId": 1}\r\n')],
+      [9_999, Buffer.from('null\n[]\n"text"\n\n')],
+      [12_345, Buffer.from(JSON.stringify(rows[3]) + '\n')], // a repeated event
+      [15_000, Buffer.from('{"eventId":"cr-inside","x":"a\rb"}\n')],
+    ];
+    for (const [at, b] of awkward.reverse()) parts.splice(at, 0, b);
+    parts.push(Buffer.from(JSON.stringify({ ...rows[1], eventId: 'no-final-newline' })));
+    const bytes = Buffer.concat(parts);
+    await writeFile(join(dir, 'awkward.ndjson'), bytes);
+
+    // The reference: the whole file as text, split on newlines, each line parsed and validated.
+    const expected = { rows: 0, rejected: [] as { line: number; reason: string }[], events: new Map<string, CreditEvent>() };
+    bytes.toString('utf8').split('\n').forEach((text, i) => {
+      const t = text.endsWith('\r') ? text.slice(0, -1) : text;
+      if (t.trim() === '') return;
+      expected.rows++;
+      try {
+        const v: unknown = JSON.parse(t);
+        if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new Error('each line must be a JSON object');
+        const e = validateEvent(v as Record<string, unknown>, { now: NOW });
+        if (!expected.events.has(e.eventId)) expected.events.set(e.eventId, e);
+      } catch (e) {
+        const reason = e instanceof SyntaxError ? `not valid JSON: ${e.message}` : (e as Error).message;
+        expected.rejected.push({ line: i + 1, reason });
+      }
+    });
+    const data = join(dir, 'data');
+    const r = await ingestFiles(data, [join(dir, 'awkward.ndjson')], { now: NOW, batchSize: 7_000 });
+    expect(r.files[0]).toMatchObject({ rows: expected.rows, rejectedCount: expected.rejected.length, inserted: expected.events.size, duplicates: expected.rows - expected.rejected.length - expected.events.size });
+    expect(r.files[0]!.rejected).toEqual(expected.rejected);
+    expect(expected.rejected.length).toBeGreaterThan(5);
+    expect(await stored(data)).toEqual([...expected.events.values()].sort((a, b) => (a.eventId < b.eventId ? -1 : 1)));
+  });
+
+  it('turns NaN and infinite Parquet doubles into the same rejections as before', async () => {
+    const [a, b, c] = makeRaw(17, 3);
+    const db = await openDatabase(join(dir, 'scratch.duckdb'));
+    const file = join(dir, 'odd.parquet');
+    try {
+      const row = (r: Record<string, unknown>, amount: string) => `SELECT '${String(r.eventId)}' AS eventId, '${String(r.customerId)}' AS customerId, 'bank_txn' AS type, '${String(r.eventTime)}' AS eventTime, ${amount}::DOUBLE AS amount, 10.5::DOUBLE AS balance`;
+      await db.run(`COPY (${row(a!, "'nan'")} UNION ALL ${row(b!, "'-inf'")} UNION ALL ${row(c!, '-2.25')}) TO '${file}' (FORMAT parquet)`);
+    } finally {
+      db.close();
+    }
+    const r = await ingestFiles(join(dir, 'data'), [file], { now: NOW });
+    expect(r.files[0]!.rejected).toEqual([
+      { line: 1, reason: 'amount must be a finite number (got NaN)' },
+      { line: 2, reason: 'amount must be a finite number (got -Infinity)' },
+    ]);
+    expect((await stored(join(dir, 'data'))).map((e) => [e.eventId, (e as { amount: number }).amount])).toEqual([[String(c!.eventId), -2.25]]);
   });
 
   it('a process killed mid-ingest leaves whole batches; re-running completes the ingest exactly', async () => {

@@ -97,6 +97,23 @@ describe('validateEvent', () => {
     expect(validateEvent({ ...samples.purchase!, eventTime: '2024-03-01T14:00:00.250+02:00' }, opts).eventTime).toBe(Date.parse('2024-03-01T12:00:00.250Z'));
   });
 
+  it('reads ISO times exactly as Date.UTC does, over every valid date', () => {
+    const rng = new Rng(99);
+    const pad = (n: number, w: number) => String(n).padStart(w, '0');
+    for (let i = 0; i < 20_000; i++) {
+      const year = i % 10 === 0 ? rng.pick([1970, 2000, 2024, 2100, 2400, 9999]) : rng.int(1970, 2100);
+      const month = rng.int(1, 12);
+      const dim = new Date(Date.UTC(year, month, 0)).getUTCDate();
+      const [day, h, m, sec, ms] = [rng.int(1, dim), rng.int(0, 23), rng.int(0, 59), rng.int(0, 59), rng.int(0, 999)];
+      const offset = rng.chance(0.5) ? 'Z' : `${rng.chance(0.5) ? '+' : '-'}${pad(rng.int(0, 14), 2)}:${pad(rng.pick([0, 30, 45]), 2)}`;
+      const iso = `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}T${pad(h, 2)}:${pad(m, 2)}:${pad(sec, 2)}.${pad(ms, 3)}${offset}`;
+      const expected = Date.parse(iso);
+      if (expected < 0) continue;
+      const got = validateEvent({ ...samples.purchase!, eventTime: iso }, { now: 4e14 }).eventTime;
+      if (got !== expected) throw new Error(`${iso}: ${got} != ${expected}`);
+    }
+  });
+
   it('rejects unknown fields and fields of another type', () => {
     expect(reason({ ...samples.purchase!, colour: 'red' })).toBe('unknown field "colour"');
     expect(reason({ ...samples.purchase!, balance: 5 })).toMatch(/^field balance does not belong to a purchase event/);
