@@ -33,8 +33,28 @@ describe('iris datasets', () => {
     );
     const items = await loadIrisDataset(d);
     expect(items.map((i) => i.eyeClass)).toEqual(['7:L', '7:R']);
+    expect(items.map((i) => i.species)).toEqual(['bona_fide', 'bona_fide']); // no species column: all live
     expect(items[0]!.truth).toEqual({ pupil: { x: 10, y: 11, r: 5 }, iris: { x: 10, y: 11, r: 20 } });
     expect(items[0]!.path).toBe(join(d, 'a.png'));
+  });
+
+  it('reads the species column: live eyes by default, attacks on request', async () => {
+    const d = join(dir, 's');
+    await mkdir(d);
+    await writeFile(
+      join(d, 'manifest.csv'),
+      [
+        'path,subject,eye,capture,species,attack_params',
+        'a.png,1,L,1,bona_fide,',
+        'b.png,1,L,2,,',
+        'c.png,1,L,1,print,dot=round;pitch=3.1',
+        'd.png,P1,R,1,prosthetic,style=spokes',
+      ].join('\n') + '\n',
+    );
+    const live = await loadIrisDataset(d);
+    expect(live.map((i) => `${i.name}:${i.species}`)).toEqual(['a.png:bona_fide', 'b.png:bona_fide']);
+    const all = await loadIrisDataset(d, { attacks: true });
+    expect(all.map((i) => `${i.eyeClass}:${i.species}`)).toEqual(['1:L:bona_fide', '1:L:bona_fide', '1:L:print', 'P1:R:prosthetic']);
   });
 
   it('reads one sub-folder per eye class', async () => {
@@ -46,6 +66,7 @@ describe('iris datasets', () => {
     }
     const items = await loadIrisDataset(d);
     expect(items.map((i) => `${i.eyeClass}/${i.name}`)).toEqual(['p1/p1/1.png', 'p2/p2/1.png']);
+    expect(items.every((i) => i.species === 'bona_fide')).toBe(true);
   });
 
   it('rejects a missing folder, a manifest without columns, and an empty folder', async () => {

@@ -1,6 +1,7 @@
 /**
- * Iris datasets for evaluation: a folder with a manifest.csv (`path,subject,eye` and optional
- * ground-truth circles) or one sub-folder per eye class.
+ * Iris datasets for evaluation: a folder with a manifest.csv (`path,subject,eye`, optional
+ * ground-truth circles, an optional `species` column for presentation attacks) or one sub-folder
+ * per eye class.
  */
 import { existsSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
@@ -22,19 +23,41 @@ export interface DatasetItem {
   readonly subject: string;
   readonly eye: string;
   readonly eyeClass: string;
+  /**
+   * What was presented: `bona_fide` for a live eye (also when the manifest has no `species`
+   * column, and for folder datasets), else the attack species (`print`, `screen`, `lens`,
+   * `prosthetic`, ...). An attack's subject and eye are the ones it impersonates, if any.
+   */
+  readonly species: string;
   readonly truth?: SegmentationTruth;
+}
+
+/** The species of a live eye. */
+export const BONA_FIDE_SPECIES = 'bona_fide';
+
+/** How to load a dataset. */
+export interface LoadDatasetOptions {
+  /**
+   * Keep attack presentations (rows whose `species` is not bona_fide). Off by default, so that
+   * recognition evaluations see live eyes only; presentation-attack detection turns it on.
+   */
+  readonly attacks?: boolean;
 }
 
 const IMAGE_EXT = /\.(png|jpe?g|bmp|tiff?|webp)$/i;
 const TRUTH_KEYS = ['pupil_x', 'pupil_y', 'pupil_r', 'iris_x', 'iris_y', 'iris_r'] as const;
 
-/** Loads a dataset folder; throws DATASET_INVALID when it is missing, empty or malformed. */
-export async function loadIrisDataset(dir: string): Promise<DatasetItem[]> {
+/**
+ * Loads a dataset folder (live eyes only unless `options.attacks`); throws DATASET_INVALID when
+ * it is missing, empty or malformed.
+ */
+export async function loadIrisDataset(dir: string, options: LoadDatasetOptions = {}): Promise<DatasetItem[]> {
   const root = resolve(dir);
   const info = await stat(root).catch(() => null);
   if (!info?.isDirectory()) throw new IriskError('DATASET_INVALID', `Dataset folder not found: ${dir}`, { dir });
   const manifest = join(root, 'manifest.csv');
-  const items = existsSync(manifest) ? await fromManifest(root, manifest) : await fromFolders(root);
+  const all = existsSync(manifest) ? await fromManifest(root, manifest) : await fromFolders(root);
+  const items = options.attacks ? all : all.filter((i) => i.species === BONA_FIDE_SPECIES);
   if (items.length < 2) throw new IriskError('DATASET_INVALID', `${dir} holds ${items.length} image(s); an evaluation needs at least 2`, { dir });
   return items;
 }
@@ -54,6 +77,7 @@ async function fromManifest(root: string, manifest: string): Promise<DatasetItem
       subject: r.subject,
       eye: r.eye!,
       eyeClass: `${r.subject}:${r.eye}`,
+      species: r.species?.trim() || BONA_FIDE_SPECIES,
       ...(truth ? { truth } : {}),
     };
   });
@@ -70,7 +94,9 @@ async function fromFolders(root: string): Promise<DatasetItem[]> {
   const entries = (await readdir(root, { withFileTypes: true })).filter((e) => e.isDirectory()).sort((a, b) => a.name.localeCompare(b.name));
   for (const e of entries) {
     const files = (await readdir(join(root, e.name))).filter((f) => IMAGE_EXT.test(f)).sort();
-    for (const f of files) items.push({ path: join(root, e.name, f), name: `${e.name}/${f}`, subject: e.name, eye: '', eyeClass: e.name });
+    for (const f of files) {
+      items.push({ path: join(root, e.name, f), name: `${e.name}/${f}`, subject: e.name, eye: '', eyeClass: e.name, species: BONA_FIDE_SPECIES });
+    }
   }
   if (items.length === 0) throw new IriskError('DATASET_INVALID', `${root} has neither a manifest.csv nor sub-folders of images (one per eye class)`);
   return items;

@@ -37,15 +37,28 @@ export function rotateLid(a: number, v0: number, u0: number, cx: number, cy: num
   const c = Math.cos(phi);
   const s = Math.sin(phi);
   if (s === 0) return { a, x0: cx + u0, y0: cy + v0 };
-  // Normal equations of y = A t^2 + B t + C with t = x - cx (centred for conditioning).
-  const m = new Float64Array(9);
-  const r = new Float64Array(3);
   const n = 41;
+  const ts = new Float64Array(n);
+  const ys = new Float64Array(n);
   for (let k = 0; k < n; k++) {
     const u = u0 + halfSpan * (2 * k / (n - 1) - 1);
     const v = a * (u - u0) * (u - u0) + v0;
-    const t = u * c - v * s;
-    const y = u * s + v * c;
+    ts[k] = u * c - v * s;
+    ys[k] = u * s + v * c;
+  }
+  return fitParabola(ts, ys, cx, cy);
+}
+
+/**
+ * Least-squares parabola y = a (x - x0)^2 + y0 through points given relative to (cx, cy)
+ * (x = cx + ts[k], y = cy + ys[k]); centring keeps the normal equations well conditioned.
+ */
+export function fitParabola(ts: ArrayLike<number>, ys: ArrayLike<number>, cx: number, cy: number): Parabola {
+  const m = new Float64Array(9);
+  const r = new Float64Array(3);
+  for (let k = 0; k < ts.length; k++) {
+    const t = ts[k]!;
+    const y = ys[k]!;
     const basis = [t * t, t, 1];
     for (let i = 0; i < 3; i++) {
       r[i]! += basis[i]! * y;

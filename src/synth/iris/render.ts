@@ -191,14 +191,25 @@ function drawLashes(p: CaptureParams, img: Float32Array, mask: Uint8Array): numb
   return valid;
 }
 
-/** Renders the scene described by `p` with the eye's texture; `rng` drives pixel-level noise. */
-export function renderScene(p: CaptureParams, tex: IrisTexture, rng: Rng): RenderedCapture {
+/**
+ * Something drawn on the eye after the iris and sclera and before reflections, lashes and the
+ * optics (a cosmetic contact lens, the gloss of a glass eye). `upper` and `lower` are the lid
+ * heights per column: the eye is open where upper[x] < y < lower[x].
+ */
+export type SceneOverlay = (p: CaptureParams, img: Float32Array, upper: Float32Array, lower: Float32Array) => void;
+
+/**
+ * Renders the scene described by `p` with the eye's texture; `rng` drives pixel-level noise.
+ * An optional overlay draws over the open eye (it consumes no randomness from `rng`).
+ */
+export function renderScene(p: CaptureParams, tex: IrisTexture, rng: Rng, overlay?: SceneOverlay): RenderedCapture {
   const { width: W, height: H } = p;
   const img = scratch('image', W * H);
   const mask = new Uint8Array(W * H);
   const { upper, lower } = lidRows(p);
   drawSkin(p, rng, upper, lower, img);
   drawOpening(p, tex, upper, lower, img, mask);
+  overlay?.(p, img, upper, lower);
   drawSpots(p, img, mask);
   const validPixels = drawLashes(p, img, mask);
   gaussianBlur(img, W, H, p.blurSigma);

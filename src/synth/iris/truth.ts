@@ -42,8 +42,22 @@ export const TRUTH_COLUMNS = [
   'visible_fraction',
 ] as const;
 
-/** Full manifest header: identity columns, truth, mask path, then capture number and difficulty. */
-export const MANIFEST_COLUMNS = ['path', 'subject', 'eye', ...TRUTH_COLUMNS, 'mask_path', 'capture', 'difficulty'] as const;
+/**
+ * Full manifest header: identity columns, truth, mask path, capture number (for an attack, its
+ * presentation number), difficulty, then the presentation species (`bona_fide` for live eyes)
+ * and the attack's parameters as `key=value;...` (empty for live eyes).
+ */
+export const MANIFEST_COLUMNS = [
+  'path',
+  'subject',
+  'eye',
+  ...TRUTH_COLUMNS,
+  'mask_path',
+  'capture',
+  'difficulty',
+  'species',
+  'attack_params',
+] as const;
 
 type TruthColumn = (typeof TRUTH_COLUMNS)[number];
 

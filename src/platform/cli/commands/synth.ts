@@ -1,36 +1,88 @@
 /** `irisk synth ...`: seeded synthetic worlds. */
 import type { Command } from 'commander';
-import { writeIrisWorld } from '../../../synth/iris/index.js';
+import { ATTACK_SPECIES, parseAttackSpecies, writeIrisWorld, type IrisWorldOptions } from '../../../synth/iris/index.js';
 import { writeLendingWorld, type LendingWorldOptions } from '../../../synth/credit/index.js';
 import { IriskError } from '../../../lib/errors.js';
 import { terminalProgress } from '../../../lib/progress.js';
 import { emit, intOption, numberOption, sizeOption } from '../output.js';
 import { run } from '../run.js';
 
+interface IrisSynthOptions {
+  out: string;
+  subjects: string;
+  captures: string;
+  seed: string;
+  size: string;
+  attacks?: string;
+  attacksPerEye?: string;
+  prosthetics?: string;
+  json?: boolean;
+}
+
+/** The world's attack options from --attacks, --attacks-per-eye and --prosthetics (USAGE on bad values). */
+function attackOptions(opts: IrisSynthOptions): Pick<IrisWorldOptions, 'attacks'> {
+  if (opts.attacks === undefined) {
+    if (opts.attacksPerEye !== undefined || opts.prosthetics !== undefined) {
+      throw new IriskError('USAGE', `--attacks-per-eye and --prosthetics need --attacks (one or more of ${ATTACK_SPECIES.join(', ')})`);
+    }
+    return {};
+  }
+  const species = parseAttackSpecies(opts.attacks);
+  if (opts.prosthetics !== undefined && !species.includes('prosthetic')) throw new IriskError('USAGE', '--prosthetics needs prosthetic in --attacks');
+  return {
+    attacks: {
+      species,
+      ...(opts.attacksPerEye !== undefined ? { perEye: intOption(opts.attacksPerEye, '--attacks-per-eye', 1, 99) } : {}),
+      ...(opts.prosthetics !== undefined ? { prosthetics: intOption(opts.prosthetics, '--prosthetics', 1, 100_000) } : {}),
+    },
+  };
+}
+
 /** Registers the synth commands. */
 export function registerSynthCommands(program: Command): void {
   const synth = program.command('synth').description('Generate seeded synthetic worlds');
   synth
     .command('iris')
-    .description('Near-infrared eye images with ground truth: <out>/images/*.png, <out>/masks/*.png, <out>/manifest.csv')
+    .description(
+      'Near-infrared eye images with ground truth: <out>/images/*.png, <out>/masks/*.png, <out>/manifest.csv; ' +
+        'with --attacks, presentation attacks beside the live captures (manifest column species: bona_fide or the attack species)',
+    )
     .requiredOption('-o, --out <dir>', 'output folder')
     .option('-s, --subjects <n>', 'number of subjects (each has a left and a right eye)', '10')
     .option('-c, --captures <k>', 'captures per eye', '4')
     .option('--seed <s>', 'random seed: same seed, same world', '1')
     .option('--size <WxH>', 'image size (640x480 default; 320x280 is CASIA-Interval-like)', '640x480')
+    .option('--attacks <species>', `attack species to add, comma-separated: ${ATTACK_SPECIES.join(', ')} (live images are unchanged)`)
+    .option('--attacks-per-eye <n>', 'presentations of each species per eye (prosthetic: per fake eye); default 1')
+    .option('--prosthetics <n>', 'number of distinct fake eyes for the prosthetic species; default: one per subject')
     .option('--json', 'machine-readable output')
-    .action((opts: { out: string; subjects: string; captures: string; seed: string; size: string; json?: boolean }) =>
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Attack species (docs/synthetic-iris.md):',
+        '  print       a printed photo of the eye (halftone, paper, compressed tones) photographed again',
+        '  screen      the photo shown on a phone, tablet or e-reader (pixel grid, moire, banding, glare) photographed again',
+        '  lens        the live eye wearing a textured cosmetic contact lens',
+        '  prosthetic  a glass or doll eye belonging to nobody (regular painted iris, fixed pupil, glossy highlights)',
+        '',
+        'Example: irisk synth iris -o world --subjects 10 --attacks print,screen,lens,prosthetic --attacks-per-eye 2',
+      ].join('\n'),
+    )
+    .action((opts: IrisSynthOptions) =>
       run(opts, async () => {
         const { width, height } = sizeOption(opts.size);
-        const options = {
+        const options: IrisWorldOptions = {
           subjects: intOption(opts.subjects, '--subjects', 1, 100_000),
           captures: intOption(opts.captures, '--captures', 1, 1000),
           seed: intOption(opts.seed, '--seed', 0, 2 ** 32 - 1),
           width,
           height,
+          ...attackOptions(opts),
         };
         const res = await writeIrisWorld(opts.out, options, terminalProgress(!opts.json && process.stderr.isTTY === true));
-        emit(opts, { ...res, ...options }, `wrote ${res.count} images and ${res.manifestPath}`);
+        const attacks = res.attackCount > 0 ? ` (${res.bonaFideCount} live, ${res.attackCount} attack presentations)` : '';
+        emit(opts, { ...res, ...options }, `wrote ${res.count} images${attacks} and ${res.manifestPath}`);
       }),
     );
   synth
