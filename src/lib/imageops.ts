@@ -192,6 +192,21 @@ export function sampleBilinear(img: FloatImage, x: number, y: number): number {
   return top + (bottom - top) * fy;
 }
 
+/** Bilinear lookup with coordinates clamped into the image (any numeric pixel array). */
+export function sampleBilinearClamped(img: { readonly width: number; readonly height: number; readonly data: ArrayLike<number> }, x: number, y: number): number {
+  const { width: w, height: h, data: d } = img;
+  const cx = x < 0 ? 0 : x > w - 1 ? w - 1 : x;
+  const cy = y < 0 ? 0 : y > h - 1 ? h - 1 : y;
+  const x0 = Math.min(w - 2, Math.floor(cx));
+  const y0 = Math.min(h - 2, Math.floor(cy));
+  const fx = cx - x0;
+  const fy = cy - y0;
+  const i = y0 * w + x0;
+  const top = d[i]! + (d[i + 1]! - d[i]!) * fx;
+  const bottom = d[i + w]! + (d[i + w + 1]! - d[i + w]!) * fx;
+  return top + (bottom - top) * fy;
+}
+
 /** Value at quantile q (0..1) of a float array (copies and sorts). */
 export function quantile(values: ArrayLike<number>, q: number): number {
   return quantiles(values, [q])[0]!;

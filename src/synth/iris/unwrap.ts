@@ -4,21 +4,8 @@
  * segmentation against the truth; not part of the recognition pipeline.
  */
 import type { GrayImage } from '../../lib/image.js';
+import { sampleBilinearClamped } from '../../lib/imageops.js';
 import { irisRayLength, type Circle } from './geometry.js';
-
-function bilinear(img: GrayImage, x: number, y: number): number {
-  const { width: W, height: H, data } = img;
-  const cx = x < 0 ? 0 : x > W - 1 ? W - 1 : x;
-  const cy = y < 0 ? 0 : y > H - 1 ? H - 1 : y;
-  const x0 = Math.min(W - 2, Math.floor(cx));
-  const y0 = Math.min(H - 2, Math.floor(cy));
-  const fx = cx - x0;
-  const fy = cy - y0;
-  const i = y0 * W + x0;
-  const top = data[i]! + (data[i + 1]! - data[i]!) * fx;
-  const bottom = data[i + W]! + (data[i + W + 1]! - data[i + W]!) * fx;
-  return top + (bottom - top) * fy;
-}
 
 /**
  * Samples the annulus between `pupil` and `iris` into a rows x cols float image: row k at
@@ -33,7 +20,7 @@ export function unwrapIris(img: GrayImage, pupil: Circle, iris: Circle, rows: nu
     const ray = irisRayLength(pupil, iris, ux, uy);
     for (let k = 0; k < rows; k++) {
       const d = pupil.r + ((k + 0.5) / rows) * (ray - pupil.r);
-      out[k * cols + m] = bilinear(img, pupil.x + d * ux, pupil.y + d * uy);
+      out[k * cols + m] = sampleBilinearClamped(img, pupil.x + d * ux, pupil.y + d * uy);
     }
   }
   return out;

@@ -3,6 +3,7 @@
  * float image, clamped bilinear lookups, and a hash for per-cell random thresholds.
  */
 import type { GrayImage } from '../../../lib/image.js';
+import { sampleBilinearClamped } from '../../../lib/imageops.js';
 
 /** A single-channel float image, row-major. */
 export interface Plane {
@@ -22,21 +23,7 @@ export function onMedium(p: Plane, u: number, v: number): boolean {
 }
 
 /** Bilinear lookup with coordinates clamped into the plane. */
-export function bilinear(p: Plane, u: number, v: number): number {
-  const W = p.width;
-  const H = p.height;
-  const x = u < 0 ? 0 : u > W - 1 ? W - 1 : u;
-  const y = v < 0 ? 0 : v > H - 1 ? H - 1 : v;
-  const x0 = Math.min(W - 2, Math.floor(x));
-  const y0 = Math.min(H - 2, Math.floor(y));
-  const fx = x - x0;
-  const fy = y - y0;
-  const i = y0 * W + x0;
-  const d = p.data;
-  const top = d[i]! + (d[i + 1]! - d[i]!) * fx;
-  const bottom = d[i + W]! + (d[i + W + 1]! - d[i + W]!) * fx;
-  return top + (bottom - top) * fy;
-}
+export const bilinear = (p: Plane, u: number, v: number): number => sampleBilinearClamped(p, u, v);
 
 /** A uniform number in [0, 1) from two integers and a salt (integer hash, no state). */
 export function hash01(i: number, j: number, salt: number): number {
