@@ -33,7 +33,7 @@ afterEach(() => {
 
 describe('irisk iris encode / compare', () => {
   it('encodes an eye image into a template file and writes debug images', async () => {
-    const r = await cli('iris', 'encode', join(dir, 'a1.png'), '--out', join(dir, 'a1.json'), '--debug-dir', join(dir, 'debug'), '--json');
+    const r = await cli('iris', 'encode', join(dir, 'a1.png'), '--out', join(dir, 'a1.json'), '--debug-dir', join(dir, 'debug'), '--json', '--no-pad');
     expect(r.code).toBe(0);
     const summary = JSON.parse(r.stdout);
     expect(summary.quality.visibleFraction).toBeGreaterThan(0.3);
@@ -53,6 +53,14 @@ describe('irisk iris encode / compare', () => {
     expect(other.distance).toBeGreaterThan(0.4);
   });
 
+  it('refuses to skip the PAD check silently: without a promoted PAD model it says how to get one', async () => {
+    const r = await cli('iris', 'encode', join(dir, 'a1.png'), '--json', '--data-dir', join(dir, 'empty-data'));
+    expect(r.code).toBe(3);
+    const err = JSON.parse(r.stdout).error;
+    expect(err.code).toBe('MODEL_ALIAS_NOT_FOUND');
+    expect(err.message).toMatch(/irisk pad train .*--no-pad/);
+  });
+
   it('prints the default config, which parses back', async () => {
     const r = await cli('iris', 'config');
     expect(r.code).toBe(0);
@@ -69,7 +77,7 @@ describe('usage errors exit 2', () => {
   it('help exits 0', async () => expect((await cli('iris', 'encode', '--help')).code).toBe(0));
   it('no subcommand', async () => expect((await cli('iris')).code).toBe(2));
   it('a template given to encode', async () => {
-    await cli('iris', 'encode', join(dir, 'a2.png'), '--out', join(dir, 'a2.json'));
+    await cli('iris', 'encode', join(dir, 'a2.png'), '--out', join(dir, 'a2.json'), '--no-pad');
     const r = await cli('iris', 'encode', join(dir, 'a2.json'));
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/already a template/);

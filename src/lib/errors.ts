@@ -42,6 +42,7 @@ export const ERROR_CODES = {
   EVENT_FILE_FORMAT: 'input',
   EVENT_FILE_UNREADABLE: 'input',
   DECISION_NOT_FOUND: 'input',
+  PAD_ATTACK_SUSPECTED: 'input',
   INTERNAL: 'internal',
 } as const satisfies Record<string, ErrorKind>;
 

@@ -11,6 +11,7 @@ import type { PipelineConfig } from './config.js';
 import type { Circle } from './geometry.js';
 import { encodeImage } from './pipeline.js';
 import type { IrisTemplate } from './template.js';
+import { encodeWithPadFeatures } from '../pad/capture.js';
 
 /** One file to encode. */
 export interface EncodeJob {
@@ -18,39 +19,59 @@ export interface EncodeJob {
   path: string;
 }
 
-/** What encoding one file gave: a template and its circles, or the code of the error that rejected it. */
-export type EncodeOutcome =
+/**
+ * What encoding one file gave: a template and its circles, or the code of the error that rejected
+ * it; with `pad`, also the capture's PAD features (rejected captures included).
+ */
+export type EncodeOutcome = (
   | { index: number; ok: true; ms: number; template: IrisTemplate; pupil: Circle; iris: Circle }
-  | { index: number; ok: false; ms: number; code: ErrorCode | 'INTERNAL'; message: string };
+  | { index: number; ok: false; ms: number; code: ErrorCode | 'INTERNAL'; message: string }
+) & { padFeatures?: Float32Array };
 
 /** Default worker count: the cores available, at most 8. */
 export function defaultWorkers(): number {
   return Math.max(1, Math.min(8, availableParallelism()));
 }
 
-/** Encodes every path; `onDone` is called once per file as it finishes. */
-export async function encodeFiles(paths: string[], config: PipelineConfig, workers = defaultWorkers(), onDone: () => void = () => {}): Promise<EncodeOutcome[]> {
+/** Encodes every path (with PAD features when `pad`); `onDone` is called once per file as it finishes. */
+export async function encodeFiles(paths: string[], config: PipelineConfig, workers = defaultWorkers(), onDone: () => void = () => {}, pad = false): Promise<EncodeOutcome[]> {
   const n = Math.max(1, Math.min(workers, paths.length));
-  const outcomes = n <= 1 ? await encodeInThread(paths, config, onDone) : await encodeInWorkers(paths, config, n, onDone);
+  const outcomes = n <= 1 ? await encodeInThread(paths, config, onDone, pad) : await encodeInWorkers(paths, config, n, onDone, pad);
   const internal = outcomes.find((o) => !o.ok && o.code === 'INTERNAL');
   if (internal && !internal.ok) throw new Error(`encoding ${paths[internal.index]} failed: ${internal.message}`);
   return outcomes;
 }
 
-async function encodeInThread(paths: string[], config: PipelineConfig, onDone: () => void): Promise<EncodeOutcome[]> {
+async function encodeInThread(paths: string[], config: PipelineConfig, onDone: () => void, pad: boolean): Promise<EncodeOutcome[]> {
   const out: EncodeOutcome[] = [];
   for (const [index, path] of paths.entries()) {
-    const t0 = performance.now();
-    try {
-      const r = encodeImage(await loadGray(path), config);
-      out.push({ index, ok: true, ms: performance.now() - t0, template: r.template, pupil: r.pupil, iris: r.iris });
-    } catch (e) {
-      if (!isIriskError(e)) throw e;
-      out.push({ index, ok: false, ms: performance.now() - t0, code: e.code, message: e.message });
-    }
+    out.push(await encodeOne({ index, path }, config, pad));
     onDone();
   }
   return out;
+}
+
+/**
+ * Decodes and encodes one file (with PAD features when `pad`); a typed rejection is an outcome,
+ * anything else throws.
+ */
+export async function encodeOne(job: EncodeJob, config: PipelineConfig, pad: boolean): Promise<EncodeOutcome> {
+  const t0 = performance.now();
+  const { index } = job;
+  try {
+    const image = await loadGray(job.path);
+    if (pad) {
+      const c = encodeWithPadFeatures(image, config);
+      const ms = performance.now() - t0;
+      if (c.encoded) return { index, ok: true, ms, template: c.encoded.template, pupil: c.encoded.pupil, iris: c.encoded.iris, padFeatures: c.features };
+      return { index, ok: false, ms, code: c.error!.code, message: c.error!.message, padFeatures: c.features };
+    }
+    const r = encodeImage(image, config);
+    return { index, ok: true, ms: performance.now() - t0, template: r.template, pupil: r.pupil, iris: r.iris };
+  } catch (e) {
+    if (!isIriskError(e)) throw e;
+    return { index, ok: false, ms: performance.now() - t0, code: e.code, message: e.message };
+  }
 }
 
 /**
@@ -63,7 +84,7 @@ function workerSource(): { source: string | URL; eval: boolean } {
   return { source: `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(script)}); });`, eval: true };
 }
 
-function encodeInWorkers(paths: string[], config: PipelineConfig, n: number, onDone: () => void): Promise<EncodeOutcome[]> {
+function encodeInWorkers(paths: string[], config: PipelineConfig, n: number, onDone: () => void, pad: boolean): Promise<EncodeOutcome[]> {
   const start = workerSource();
   const outcomes: EncodeOutcome[] = new Array(paths.length);
   let next = 0;
@@ -83,7 +104,7 @@ function encodeInWorkers(paths: string[], config: PipelineConfig, n: number, onD
       }
     };
     for (let k = 0; k < n; k++) {
-      const w = new Worker(start.source, { workerData: { config }, eval: start.eval });
+      const w = new Worker(start.source, { workerData: { config, pad }, eval: start.eval });
       pool.push(w);
       w.on('message', (o: EncodeOutcome) => {
         outcomes[o.index] = o;

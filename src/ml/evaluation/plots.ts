@@ -260,6 +260,9 @@ export interface DetPlotOptions {
   minFnmr?: number;
   width?: number;
   height?: number;
+  /** Axis labels (default FMR and FNMR; a PAD plot says APCER and BPCER). */
+  xLabel?: string;
+  yLabel?: string;
 }
 
 function floorPow10(v: number): number {
@@ -289,7 +292,7 @@ export function detCurveSvg(curves: readonly DetCurveInput[], opts: DetPlotOptio
     points: c.points.map((p) => [p.fmr, p.fnmr] as const),
     color: PALETTE[k % PALETTE.length]!,
   }));
-  series.push({ name: 'FMR = FNMR', points: [[d0, d0], [1, 1]], color: '#9ca3af', dashed: true, lineWidth: 1, hideInLegend: true });
+  series.push({ name: 'equal error rates', points: [[d0, d0], [1, 1]], color: '#9ca3af', dashed: true, lineWidth: 1, hideInLegend: true });
   const markers: ChartMarker[] = [];
   curves.forEach((c, k) => {
     if (c.eer !== undefined && c.eer > 0) markers.push({ x: c.eer, y: c.eer, color: PALETTE[k % PALETTE.length]! });
@@ -297,8 +300,8 @@ export function detCurveSvg(curves: readonly DetCurveInput[], opts: DetPlotOptio
   return lineChartSvg({
     title: opts.title ?? 'DET curve',
     ...(opts.subtitle !== undefined ? { subtitle: opts.subtitle } : {}),
-    x: { label: 'False match rate (FMR)', scale: 'log', min: xMin, max: 1, format: 'power10' },
-    y: { label: 'False non-match rate (FNMR)', scale: 'log', min: yMin, max: 1, format: 'power10' },
+    x: { label: opts.xLabel ?? 'False match rate (FMR)', scale: 'log', min: xMin, max: 1, format: 'power10' },
+    y: { label: opts.yLabel ?? 'False non-match rate (FNMR)', scale: 'log', min: yMin, max: 1, format: 'power10' },
     series,
     markers,
     ...(opts.width !== undefined ? { width: opts.width } : {}),

@@ -8,6 +8,7 @@ import { registerDemoCommand } from './commands/demo.js';
 import { registerModelsCommands } from './commands/models.js';
 import { registerTrainCommands } from './commands/train.js';
 import { registerCreditCommands } from './commands/credit.js';
+import { registerPadCommands } from './commands/pad.js';
 
 /** Builds the command tree (exported for tests). */
 export function buildProgram(): Command {
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerSynthCommands(program);
   registerIrisCommands(program);
+  registerPadCommands(program);
   registerDemoCommand(program);
   registerModelsCommands(program);
   registerTrainCommands(program);

@@ -9,7 +9,11 @@ import { IriskError } from '../../../lib/errors.js';
 import { configToJson, DEFAULT_PIPELINE_CONFIG } from '../../../identity/iris/config.js';
 import { writeDebugImages } from '../../../identity/iris/debug.js';
 import { loadPipelineConfig, loadTemplateOrImage } from '../../../identity/iris/io.js';
-import type { PipelineTrace } from '../../../identity/iris/pipeline.js';
+import type { EncodeResult, PipelineTrace } from '../../../identity/iris/pipeline.js';
+import { padVerdictOf, requireBonaFide } from '../../../identity/pad/check.js';
+import { DEFAULT_PAD_MODEL_REF, loadPadDetector, type PadVerdict } from '../../../identity/pad/detector.js';
+import { openRegistry } from '../../../ml/registry/index.js';
+import { dataDir } from './demo.js';
 import { maskedFraction, serializeTemplate } from '../../../identity/iris/template.js';
 import { compareTemplates } from '../../../identity/iris/wasm-matcher.js';
 import { evaluateIrisDataset, summariseReport } from '../../../identity/iris/evaluate.js';
@@ -28,15 +32,20 @@ export function registerIrisCommands(program: Command): void {
     .option('-o, --out <file>', 'write the template JSON here instead of standard output')
     .option('--debug-dir <dir>', 'write segmentation, normalised iris and code images here (also on failure)')
     .option('--config <file>', 'pipeline config JSON (see `irisk iris config`)')
+    .option('--pad-model <ref>', 'presentation-attack detector to check the capture with', DEFAULT_PAD_MODEL_REF)
+    .option('--no-pad', 'skip the presentation-attack check')
+    .option('--data-dir <dir>', 'data directory holding the PAD model (default: $IRISK_DATA_DIR or ./.irisk)')
     .option('--json', 'machine-readable output')
-    .action((image: string, opts: { out?: string; debugDir?: string; config?: string; json?: boolean }) =>
+    .addHelpText('after', '\nA capture the PAD model calls an attack is refused with PAD_ATTACK_SUSPECTED (exit 3) and its score;\ntrain and promote a detector with `irisk pad train DATASET --promote`, or pass --no-pad.')
+    .action((image: string, opts: { out?: string; debugDir?: string; config?: string; padModel: string; pad: boolean; dataDir?: string; json?: boolean }) =>
       run(opts, async () => {
         const config = await loadPipelineConfig(opts.config);
         let trace: PipelineTrace | null = null;
         try {
-          const loaded = await loadTemplateOrImage(image, config, { onTrace: opts.debugDir ? (t) => (trace = t) : undefined });
+          const loaded = await loadTemplateOrImage(image, config, { onTrace: (t) => (trace = t) });
           const result = loaded.fromImage;
           if (!result) throw new IriskError('USAGE', `${image} is already a template; \`irisk iris encode\` takes an eye image`);
+          const pad = opts.pad ? await checkPresentation(image, trace!, result, opts.padModel, opts.dataDir) : null;
           const serialized = serializeTemplate(loaded.template);
           if (opts.out) {
             await mkdir(dirname(opts.out), { recursive: true });
@@ -50,6 +59,7 @@ export function registerIrisCommands(program: Command): void {
             quality: result.metrics,
             unmaskedBits: Math.round(maskedFraction(loaded.template) * loaded.template.mask.length),
             timingsMs: result.timings,
+            pad,
           };
           if (!opts.out && !opts.json) process.stdout.write(JSON.stringify(serialized) + '\n');
           else
@@ -57,7 +67,8 @@ export function registerIrisCommands(program: Command): void {
               opts,
               summary,
               `template written to ${opts.out}\npupil (${fmtCircle(result.pupil)}), iris (${fmtCircle(result.iris)}), ` +
-                `${summary.unmaskedBits} usable bits, visible iris ${(100 * result.metrics.visibleFraction).toFixed(0)}%`,
+                `${summary.unmaskedBits} usable bits, visible iris ${(100 * result.metrics.visibleFraction).toFixed(0)}%\n` +
+                (pad ? `PAD score ${pad.score.toFixed(3)} < threshold ${pad.threshold.toFixed(3)}: bona fide` : 'PAD check skipped (--no-pad)'),
             );
         } finally {
           if (opts.debugDir && trace) {
@@ -127,6 +138,20 @@ export function registerIrisCommands(program: Command): void {
     .action(() => {
       process.stdout.write(JSON.stringify(configToJson(DEFAULT_PIPELINE_CONFIG), null, 2) + '\n');
     });
+}
+
+/** The PAD verdict on an encoded capture; throws PAD_ATTACK_SUSPECTED for an attack. */
+async function checkPresentation(image: string, trace: PipelineTrace, result: EncodeResult, ref: string, dir: string | undefined): Promise<PadVerdict & { model: string | null }> {
+  const registry = await openRegistry(dataDir(dir));
+  let detector;
+  try {
+    detector = await loadPadDetector(registry, ref);
+  } finally {
+    registry.close();
+  }
+  const verdict = padVerdictOf(detector, trace.image!, { pupil: result.pupil, iris: result.iris }, trace.specularMask);
+  requireBonaFide(verdict, image, detector);
+  return { ...verdict, model: detector.version };
 }
 
 function fmtCircle(c: { x: number; y: number; r: number }): string {

@@ -1,0 +1,119 @@
+/**
+ * The PAD detector as one pipeline stage with a typed score, whatever model sits inside: today an
+ * XGBoost booster over the 80 PAD features; a small CNN could implement the same interface. A
+ * detector is registered as a version of the `pad` model line with its operating threshold in the
+ * metadata, and loaded back by reference (default `pad@champion`).
+ */
+import { IriskError } from '../../lib/errors.js';
+import { scorerFilesFor, scorerFromFiles } from '../../ml/models/scorer.js';
+import { codeVersion, type ModelRegistry } from '../../ml/registry/index.js';
+import { PAD_FEATURE_NAMES } from './features.js';
+import type { FittedPadDetector } from './train.js';
+
+/** The model line PAD detectors are registered under. */
+export const PAD_MODEL_LINE = 'pad';
+/** The reference `iris encode` loads by default. */
+export const DEFAULT_PAD_MODEL_REF = `${PAD_MODEL_LINE}@champion`;
+
+/** A PAD decision on one presentation. */
+export interface PadVerdict {
+  /** Probability-like attack score in [0, 1]. */
+  readonly score: number;
+  /** The operating threshold: attack if score >= threshold. */
+  readonly threshold: number;
+  readonly attack: boolean;
+}
+
+/** One PAD stage: scores a PAD feature vector. */
+export interface PadDetector {
+  readonly kind: string;
+  /** Registry version id, or null for a detector not (yet) registered. */
+  readonly version: string | null;
+  readonly threshold: number;
+  /** Bytes of the model files. */
+  readonly sizeBytes: number;
+  /** Scores one feature vector (PAD_FEATURE_NAMES order). */
+  score(features: Float32Array): number;
+  /** Scores and applies the threshold. */
+  verdict(features: Float32Array): PadVerdict;
+}
+
+/** A detector over a scorer-like function. */
+function detectorOf(kind: string, version: string | null, threshold: number, sizeBytes: number, score: (x: Float32Array) => number): PadDetector {
+  return {
+    kind,
+    version,
+    threshold,
+    sizeBytes,
+    score,
+    verdict(features) {
+      const s = score(features);
+      return { score: s, threshold, attack: s >= threshold };
+    },
+  };
+}
+
+/** A fitted (unregistered) detector. */
+export function fittedDetector(fitted: FittedPadDetector): PadDetector {
+  const files = scorerFilesFor(fitted.model, null);
+  const scorer = scorerFromFiles('xgboost', files, PAD_FEATURE_NAMES);
+  return detectorOf('xgboost', null, fitted.threshold, Buffer.byteLength(files['model.json']!), (x) => scorer.predictRow(x));
+}
+
+/** What a registration records beside the model. */
+export interface PadRegistration {
+  fingerprint: string;
+  rows: number;
+  source: string;
+  /** Metrics to keep with the version (e.g. the evaluation's headline figures). */
+  metrics?: Record<string, unknown>;
+}
+
+/** Registers a fitted detector under the `pad` line (parent: the current champion); returns the version id. */
+export async function registerPadDetector(registry: ModelRegistry, fitted: FittedPadDetector, info: PadRegistration): Promise<string> {
+  const champion = (await registry.aliases(PAD_MODEL_LINE)).find((a) => a.alias === 'champion');
+  const registered = await registry.register({
+    files: scorerFilesFor(fitted.model, null),
+    metadata: {
+      name: PAD_MODEL_LINE,
+      kind: 'xgboost',
+      featureSchema: PAD_FEATURE_NAMES.map((name) => ({ name, type: 'number' as const })),
+      trainingData: { fingerprint: info.fingerprint, rows: info.rows, source: info.source },
+      params: { ...fitted.params, threshold: fitted.threshold, targetApcer: fitted.targetApcer, speciesSeen: fitted.speciesSeen, decisionRule: 'attack if score >= threshold' },
+      metrics: info.metrics ?? {},
+      codeVersion: codeVersion(),
+      parent: champion?.version ?? null,
+    },
+  });
+  return registered.version.id;
+}
+
+/**
+ * Loads a registered detector. A missing default alias gets a message that says how to make one;
+ * a version of another line or without a threshold is MODEL_INVALID.
+ */
+export async function loadPadDetector(registry: ModelRegistry, ref = DEFAULT_PAD_MODEL_REF): Promise<PadDetector> {
+  let version;
+  try {
+    version = await registry.resolve(ref);
+  } catch (e) {
+    if (e instanceof IriskError && e.code === 'MODEL_ALIAS_NOT_FOUND' && ref === DEFAULT_PAD_MODEL_REF) {
+      throw new IriskError(
+        'MODEL_ALIAS_NOT_FOUND',
+        `no PAD model is promoted in ${registry.dataDir}: train one with \`irisk pad train DATASET --promote\`, or skip the check with --no-pad`,
+        e.details,
+      );
+    }
+    throw e;
+  }
+  const { metadata } = version;
+  const threshold = metadata.params.threshold;
+  const names = metadata.featureSchema.map((f) => f.name);
+  if (metadata.name !== PAD_MODEL_LINE || typeof threshold !== 'number' || names.join() !== PAD_FEATURE_NAMES.join()) {
+    throw new IriskError('MODEL_INVALID', `model ${version.id.slice(0, 12)} (${metadata.name}) is not a PAD detector for this version's ${PAD_FEATURE_NAMES.length} PAD features`, { id: version.id });
+  }
+  const files: Record<string, Uint8Array> = {};
+  for (const f of version.files) files[f.name] = await registry.readFile(version.id, f.name);
+  const scorer = scorerFromFiles(metadata.kind, files, names);
+  return detectorOf(metadata.kind, version.id, threshold, version.sizeBytes, (x) => scorer.predictRow(x));
+}

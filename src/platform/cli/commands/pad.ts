@@ -1,0 +1,161 @@
+/**
+ * `irisk pad ...`: train a presentation-attack detector on a dataset with attack presentations and
+ * register it; evaluate the detector family by cross-validation (all species seen, and each
+ * species left out), or a registered detector on any dataset (for example live eyes only, for
+ * their BPCER).
+ */
+import type { Command } from 'commander';
+import { IriskError } from '../../../lib/errors.js';
+import { silentProgress, terminalProgress } from '../../../lib/progress.js';
+import { loadPipelineConfig } from '../../../identity/iris/io.js';
+import { loadPadDataset, padDataFingerprint, type PadDataset } from '../../../identity/pad/dataset.js';
+import { DEFAULT_PAD_MODEL_REF, loadPadDetector, PAD_MODEL_LINE, registerPadDetector } from '../../../identity/pad/detector.js';
+import { evaluatePadProtocols, scoreWithDetector } from '../../../identity/pad/evaluate.js';
+import { writePadEvalReport, writePadModelReport } from '../../../identity/pad/report.js';
+import { DEFAULT_TARGET_APCER, fitPadDetector } from '../../../identity/pad/train.js';
+import { openRegistry } from '../../../ml/registry/index.js';
+import { emit, intOption, numberOption, type OutputOptions } from '../output.js';
+import { run } from '../run.js';
+import { dataDir } from './demo.js';
+
+interface PadCommonOptions extends OutputOptions {
+  config?: string;
+  workers?: string;
+  targetApcer: string;
+  seed: string;
+  dataDir?: string;
+}
+
+interface PadTrainOptions extends PadCommonOptions {
+  promote?: boolean;
+}
+
+interface PadEvalOptions extends PadCommonOptions {
+  report: string;
+  folds: string;
+  model?: string;
+}
+
+const pct = (x: number): string => `${(100 * x).toFixed(2)}%`;
+
+/** Registers the PAD commands. */
+export function registerPadCommands(program: Command): void {
+  const pad = program.command('pad').description('Presentation-attack detection: train a detector, evaluate it the ISO/IEC 30107-3 way');
+  const common = (c: Command): Command =>
+    c
+      .option('--target-apcer <x>', 'APCER ceiling (every species) that sets the operating threshold', String(DEFAULT_TARGET_APCER))
+      .option('--seed <n>', 'seed for folds and models', '1')
+      .option('--config <file>', 'pipeline config JSON (segmentation feeds the features)')
+      .option('--workers <n>', 'worker threads for encoding (default: the available cores, at most 8)')
+      .option('--data-dir <dir>', 'data directory (default: $IRISK_DATA_DIR or ./.irisk)')
+      .option('--json', 'machine-readable output');
+
+  common(
+    pad
+      .command('train')
+      .description('Train a PAD detector (XGBoost over 80 image features) on a dataset whose manifest.csv has a species column, and register it as a version of the "pad" model line')
+      .argument('<dataset>', 'dataset folder with live and attack presentations (e.g. from `irisk synth iris --attacks ...`)')
+      .option('--promote', 'make it the champion: what `irisk iris encode` uses'),
+  ).action((dataset: string, opts: PadTrainOptions) => run(opts, () => padTrain(dataset, opts)));
+
+  common(
+    pad
+      .command('eval')
+      .description('Evaluate PAD on a dataset: APCER per species, BPCER, BPCER at APCER 1% and 5%, DET curves, leave-one-species-out; or, with --model, a registered detector as it is')
+      .argument('<dataset>', 'dataset folder (manifest.csv with a species column; with --model, live eyes alone are fine)')
+      .requiredOption('--report <dir>', 'folder for report.json, DET plots and the error gallery (errors.html)')
+      .option('--folds <k>', 'cross-validation folds, grouped by subject', '3')
+      .option('--model <ref>', `evaluate this registered detector instead of cross-validating (e.g. ${DEFAULT_PAD_MODEL_REF})`),
+  ).action((dataset: string, opts: PadEvalOptions) => run(opts, () => padEval(dataset, opts)));
+}
+
+/** The dataset, featurised, with progress on the terminal. */
+async function featurise(dataset: string, opts: PadCommonOptions, requireAttacks: boolean): Promise<PadDataset> {
+  return loadPadDataset(dataset, {
+    config: await loadPipelineConfig(opts.config),
+    ...(opts.workers !== undefined ? { workers: intOption(opts.workers, '--workers', 1, 64) } : {}),
+    progress: opts.json ? silentProgress : terminalProgress(),
+    requireAttacks,
+  });
+}
+
+function targetApcer(opts: PadCommonOptions): number {
+  return numberOption(opts.targetApcer, '--target-apcer', 0, 0.5);
+}
+
+async function padTrain(dataset: string, opts: PadTrainOptions): Promise<void> {
+  const target = targetApcer(opts);
+  const seed = intOption(opts.seed, '--seed', 0, 2 ** 31 - 1);
+  const ds = await featurise(dataset, opts, true);
+  const rows = [...Array(ds.data.rows).keys()];
+  const fitted = fitPadDetector(ds.data, rows, { targetApcer: target, seed });
+  const registry = await openRegistry(dataDir(opts.dataDir));
+  let version: string;
+  try {
+    version = await registerPadDetector(registry, fitted, {
+      fingerprint: padDataFingerprint(ds, rows),
+      rows: rows.length,
+      source: `${ds.dir} (${ds.items.length} presentations: ${ds.species.join(', ')})`,
+    });
+    if (opts.promote) await registry.promote(version, 'champion', { reason: `irisk pad train: threshold ${fitted.threshold.toFixed(4)} for APCER <= ${target}` });
+  } finally {
+    registry.close();
+  }
+  const result = { version, line: PAD_MODEL_LINE, promoted: opts.promote === true, threshold: fitted.threshold, targetApcer: target, presentations: rows.length, species: ds.species };
+  emit(
+    opts,
+    result,
+    [
+      `trained on ${rows.length} presentations (${ds.species.join(', ')}); threshold ${fitted.threshold.toFixed(4)} keeps every species' out-of-fold APCER <= ${pct(target)}`,
+      `registered ${PAD_MODEL_LINE} version ${version}${opts.promote ? ' (champion)' : ''}`,
+    ].join('\n'),
+  );
+}
+
+async function padEval(dataset: string, opts: PadEvalOptions): Promise<void> {
+  const target = targetApcer(opts);
+  const seed = intOption(opts.seed, '--seed', 0, 2 ** 31 - 1);
+  const folds = intOption(opts.folds, '--folds', 2, 20);
+  if (opts.model !== undefined) return padEvalModel(dataset, opts.model, opts);
+  const ds = await featurise(dataset, opts, true);
+  const protocols = evaluatePadProtocols(ds.data, ds.species, { targetApcer: target, seed, outerFolds: folds, progress: opts.json ? silentProgress : terminalProgress() });
+  const report = await writePadEvalReport(opts.report, ds, protocols, { targetApcer: target, folds, seed });
+  const loo = report.leaveOneOut as Record<string, { apcerAtBpcer: Record<string, number> }>;
+  const bpcerAt = report.bpcerAtApcer as Record<string, number>;
+  const apcer = report.apcer as Record<string, number>;
+  emit(
+    opts,
+    report,
+    [
+      `all species seen (${folds}-fold, grouped by subject; thresholds for APCER <= ${pct(target)} chosen in training):`,
+      `  APCER ${Object.entries(apcer).map(([s, v]) => `${s} ${pct(v)}`).join(', ')}; BPCER ${pct(report.bpcer as number)}`,
+      `  BPCER at APCER 1%: ${pct(bpcerAt['0.01']!)}, at 5%: ${pct(bpcerAt['0.05']!)} (worst species, pooled out-of-fold scores)`,
+      `leave one species out, APCER at BPCER 1%: ${Object.entries(loo).map(([s, v]) => `${s} ${pct(Object.values(v.apcerAtBpcer)[0]!)}`).join(', ')}`,
+      `report: ${opts.report}/report.json, det-all-seen.png, det-leave-one-out.png, errors.html`,
+    ].join('\n'),
+  );
+}
+
+async function padEvalModel(dataset: string, ref: string, opts: PadEvalOptions): Promise<void> {
+  const registry = await openRegistry(dataDir(opts.dataDir));
+  let detector;
+  try {
+    detector = await loadPadDetector(registry, ref);
+  } finally {
+    registry.close();
+  }
+  if (opts.targetApcer !== String(DEFAULT_TARGET_APCER)) throw new IriskError('USAGE', '--target-apcer does not apply with --model: the registered detector brings its own threshold');
+  const ds = await featurise(dataset, opts, false);
+  const report = await writePadModelReport(opts.report, ds, scoreWithDetector(ds.data, detector), { model: detector.version, threshold: detector.threshold });
+  const apcer = report.apcer as Record<string, number>;
+  emit(
+    opts,
+    report,
+    [
+      `detector ${detector.version?.slice(0, 12)} at threshold ${detector.threshold.toFixed(4)} on ${ds.items.length} presentations`,
+      `  BPCER ${pct(report.bpcer as number)} (${report.rejectedBonafide} of ${report.bonafide} live eyes rejected as attacks)`,
+      ...(Object.keys(apcer).length ? [`  APCER ${Object.entries(apcer).map(([s, v]) => `${s} ${pct(v)}`).join(', ')}`] : []),
+      `report: ${opts.report}/report.json, errors.html`,
+    ].join('\n'),
+  );
+}
