@@ -5,8 +5,9 @@
 import { benchCredit } from './credit.js';
 import { benchIris } from './iris.js';
 import { benchMl } from './ml.js';
+import { benchPad } from './pad.js';
 
-const GROUPS: Record<string, () => Promise<void>> = { iris: benchIris, ml: benchMl, credit: benchCredit };
+const GROUPS: Record<string, () => Promise<void>> = { iris: benchIris, ml: benchMl, credit: benchCredit, pad: benchPad };
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((g) => !(g in GROUPS));

@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadPadDataset, type PadDataset } from '../src/identity/pad/dataset.js';
+import { withReferenceLive } from '../src/identity/pad/domain.js';
+import { selectRows } from '../src/ml/data/dataset.js';
 import { fittedDetector, loadPadDetector, registerPadDetector } from '../src/identity/pad/detector.js';
 import { evaluatePadProtocols, operatingRates, type PadProtocols } from '../src/identity/pad/evaluate.js';
 import { fitPadDetector, groupFolds } from '../src/identity/pad/train.js';
@@ -83,6 +85,27 @@ describe('PAD protocols on a seeded synthetic world', () => {
   });
 });
 
+describe('reference live captures of the target camera', () => {
+  it('join every training side and are never scored', () => {
+    const live = [...Array(ds.data.rows).keys()].filter((r) => ds.data.labels[r] === 0).slice(0, 20);
+    const m = selectRows(ds.data, live);
+    const reference = { ...m, species: live.map(() => 'bona_fide'), groups: live.map((r) => ds.data.groups[r]!) };
+    const joined = withReferenceLive(ds.data, reference);
+    expect(joined.rows).toBe(ds.data.rows + 20);
+    expect(joined.groups.slice(ds.data.rows).every((g) => g.startsWith('reference:'))).toBe(true);
+    const p = evaluatePadProtocols(ds.data, ['print'], { seed: 2, reference, outerFolds: 2 });
+    expect(p.allSeen.scored).toHaveLength(ds.data.rows);
+    expect(Math.max(...p.allSeen.scored.map((x) => x.row))).toBeLessThan(ds.data.rows);
+  });
+
+  it('must be live eyes only', () => {
+    const attack = [...Array(ds.data.rows).keys()].filter((r) => ds.data.labels[r] === 1).slice(0, 3);
+    const m = selectRows(ds.data, attack);
+    const reference = { ...m, species: attack.map((r) => ds.data.species[r]!), groups: attack.map((r) => ds.data.groups[r]!) };
+    expect(() => withReferenceLive(ds.data, reference)).toThrow(expect.objectContaining({ code: 'DATASET_INVALID' }));
+  });
+});
+
 describe('registration', () => {
   it('a registered detector scores every presentation exactly like the fitted one', async () => {
     const rows = [...Array(ds.data.rows).keys()];
@@ -122,14 +145,17 @@ describe('irisk pad eval / train and the PAD check of iris encode', () => {
     for (const e of listed) expect(existsSync(join(report, e.image))).toBe(true);
   }, 120_000);
 
-  it('usage errors exit 2 and a dataset without attacks is refused for training', async () => {
+  it('usage errors exit 2; a missing dataset and a reference with attacks are refused', async () => {
     expect((await cli('pad', 'eval', world)).code).toBe(2);
     expect((await cli('pad', 'eval', world, '--report', join(dir, 'x'), '--folds', '1')).code).toBe(2);
     expect((await cli('pad', 'train', world, '--target-apcer', 'low')).code).toBe(2);
     const r = await cli('pad', 'train', join(dir, 'nowhere'), '--json', '--data-dir', join(dir, 'd0'));
     expect(r.code).toBe(3);
     expect(JSON.parse(r.stdout).error.code).toBe('DATASET_INVALID');
-  });
+    const withAttacks = await cli('pad', 'train', world, '--reference-live', world, '--json', '--data-dir', join(dir, 'd0'), '--workers', '2');
+    expect(withAttacks.code).toBe(3);
+    expect(JSON.parse(withAttacks.stdout).error.message).toMatch(/reference captures must all be live eyes/);
+  }, 60_000);
 
   it('a promoted detector makes iris encode refuse an attack with PAD_ATTACK_SUSPECTED and pass a live eye', async () => {
     const data = join(dir, 'cli-data');

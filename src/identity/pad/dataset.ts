@@ -65,13 +65,15 @@ export async function loadPadDataset(dir: string, options: PadDatasetOptions = {
   return { dir, items, outcomes, data, species };
 }
 
-/** SHA-256 over the rows' names, labels and feature bytes (the registry's training-data fingerprint). */
-export function padDataFingerprint(ds: PadDataset, rows: readonly number[]): string {
+/** SHA-256 over the rows' names, species and feature bytes, then the reference's (the registry's training-data fingerprint). */
+export function padDataFingerprint(ds: PadDataset, rows: readonly number[], reference: PadDataset | null = null): string {
   const h = createHash('sha256');
-  const cols = ds.data.cols;
-  for (const r of rows) {
-    h.update(`${ds.items[r]!.name}\u0000${ds.data.species[r]}\n`);
-    h.update(new Uint8Array(ds.data.values.buffer, ds.data.values.byteOffset + r * cols * 4, cols * 4));
-  }
+  const add = (d: PadDataset, r: number): void => {
+    const cols = d.data.cols;
+    h.update(`${d.items[r]!.name}\u0000${d.data.species[r]}\n`);
+    h.update(new Uint8Array(d.data.values.buffer, d.data.values.byteOffset + r * cols * 4, cols * 4));
+  };
+  for (const r of rows) add(ds, r);
+  if (reference) for (let r = 0; r < reference.data.rows; r++) add(reference, r);
   return h.digest('hex');
 }

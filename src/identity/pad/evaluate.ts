@@ -16,6 +16,7 @@ import { silentProgress, type Progress } from '../../lib/progress.js';
 import { padReport, type PadReport, type PadSample } from '../../ml/evaluation/pad.js';
 import { BONA_FIDE_SPECIES } from '../iris/dataset.js';
 import type { PadDetector } from './detector.js';
+import { withReferenceLive } from './domain.js';
 import { DEFAULT_TARGET_APCER, fitPadDetector, groupFolds, padScores, type PadFitOptions, type PadTrainingData } from './train.js';
 
 /** One presentation scored by a detector that never saw it (or its subject) in training. */
@@ -45,6 +46,8 @@ export interface PadProtocolResult {
 export interface PadEvalOptions extends PadFitOptions {
   /** Outer folds (default 3). */
   outerFolds?: number;
+  /** Live captures of the target camera, added to every training side and never scored (domain.ts). */
+  reference?: PadTrainingData;
   progress?: Progress;
 }
 
@@ -97,21 +100,26 @@ export function operatingRates(scored: readonly ScoredPresentation[]): Operating
   return { apcer, maxApcer: Math.max(0, ...Object.values(apcer)), bpcer: bonafide === 0 ? 0 : rejected / bonafide };
 }
 
-/** Runs the all-seen protocol and, for each attack species, the leave-one-out one. */
-export function evaluatePadProtocols(data: PadTrainingData, species: readonly string[], options: PadEvalOptions = {}): PadProtocols {
+/**
+ * Runs the all-seen protocol and, for each attack species, the leave-one-out one. Reference rows
+ * (options.reference) are appended after the dataset's and are always on the training side.
+ */
+export function evaluatePadProtocols(dataset: PadTrainingData, species: readonly string[], options: PadEvalOptions = {}): PadProtocols {
   const k = options.outerFolds ?? 3;
-  const fold = groupFolds(data.groups, k, (options.seed ?? 1) + 1000);
+  const fold = groupFolds(dataset.groups, k, (options.seed ?? 1) + 1000);
+  const data = options.reference ? withReferenceLive(dataset, options.reference) : dataset;
+  const n = dataset.rows;
   const progress = options.progress ?? silentProgress;
   progress.start(k * (1 + species.length), 'fitting PAD detectors');
   const tick = (): void => progress.tick();
   try {
-    const allSeen = crossValidate(data, k, (r, f) => (fold[r] === f ? 'test' : 'train'), options, tick);
+    const allSeen = crossValidate(data, k, (r, f) => (r >= n || fold[r] !== f ? 'train' : 'test'), options, tick);
     const leaveOneOut: Record<string, PadProtocolResult> = {};
     for (const x of species) {
       // Fitted without any presentation of x; scored on the fold's bona fide and x presentations.
       leaveOneOut[x] = crossValidate(data, k, (r, f) => {
         const sp = data.species[r];
-        if (fold[r] !== f) return sp === x ? null : 'train';
+        if (r >= n || fold[r] !== f) return sp === x ? null : 'train';
         return sp === x || sp === BONA_FIDE_SPECIES ? 'test' : null;
       }, options, tick);
     }

@@ -10,6 +10,8 @@ import { silentProgress, terminalProgress } from '../../../lib/progress.js';
 import { loadPipelineConfig } from '../../../identity/iris/io.js';
 import { loadPadDataset, padDataFingerprint, type PadDataset } from '../../../identity/pad/dataset.js';
 import { DEFAULT_PAD_MODEL_REF, loadPadDetector, PAD_MODEL_LINE, registerPadDetector } from '../../../identity/pad/detector.js';
+import { withReferenceLive } from '../../../identity/pad/domain.js';
+import { padCuesBySpecies } from '../../../identity/pad/explain.js';
 import { evaluatePadProtocols, scoreWithDetector } from '../../../identity/pad/evaluate.js';
 import { writePadEvalReport, writePadModelReport } from '../../../identity/pad/report.js';
 import { DEFAULT_TARGET_APCER, fitPadDetector } from '../../../identity/pad/train.js';
@@ -28,13 +30,17 @@ interface PadCommonOptions extends OutputOptions {
 
 interface PadTrainOptions extends PadCommonOptions {
   promote?: boolean;
+  referenceLive?: string;
 }
 
 interface PadEvalOptions extends PadCommonOptions {
   report: string;
+  referenceLive?: string;
   folds: string;
   model?: string;
 }
+
+const REFERENCE_HELP = 'live captures from the target camera (no attacks needed), trained on as bona fide so that its real live eyes are not taken for attacks';
 
 const pct = (x: number): string => `${(100 * x).toFixed(2)}%`;
 
@@ -55,7 +61,8 @@ export function registerPadCommands(program: Command): void {
       .command('train')
       .description('Train a PAD detector (XGBoost over 80 image features) on a dataset whose manifest.csv has a species column, and register it as a version of the "pad" model line')
       .argument('<dataset>', 'dataset folder with live and attack presentations (e.g. from `irisk synth iris --attacks ...`)')
-      .option('--promote', 'make it the champion: what `irisk iris encode` uses'),
+      .option('--promote', 'make it the champion: what `irisk iris encode` uses')
+      .option('--reference-live <dir>', REFERENCE_HELP),
   ).action((dataset: string, opts: PadTrainOptions) => run(opts, () => padTrain(dataset, opts)));
 
   common(
@@ -65,7 +72,8 @@ export function registerPadCommands(program: Command): void {
       .argument('<dataset>', 'dataset folder (manifest.csv with a species column; with --model, live eyes alone are fine)')
       .requiredOption('--report <dir>', 'folder for report.json, DET plots and the error gallery (errors.html)')
       .option('--folds <k>', 'cross-validation folds, grouped by subject', '3')
-      .option('--model <ref>', `evaluate this registered detector instead of cross-validating (e.g. ${DEFAULT_PAD_MODEL_REF})`),
+      .option('--model <ref>', `evaluate this registered detector instead of cross-validating (e.g. ${DEFAULT_PAD_MODEL_REF})`)
+      .option('--reference-live <dir>', `${REFERENCE_HELP}; on every training side, never scored`),
   ).action((dataset: string, opts: PadEvalOptions) => run(opts, () => padEval(dataset, opts)));
 }
 
@@ -79,6 +87,11 @@ async function featurise(dataset: string, opts: PadCommonOptions, requireAttacks
   });
 }
 
+/** The --reference-live captures, featurised (live eyes only), or null. */
+async function featuriseReference(opts: PadCommonOptions & { referenceLive?: string }): Promise<PadDataset | null> {
+  return opts.referenceLive === undefined ? null : featurise(opts.referenceLive, opts, false);
+}
+
 function targetApcer(opts: PadCommonOptions): number {
   return numberOption(opts.targetApcer, '--target-apcer', 0, 0.5);
 }
@@ -87,21 +100,23 @@ async function padTrain(dataset: string, opts: PadTrainOptions): Promise<void> {
   const target = targetApcer(opts);
   const seed = intOption(opts.seed, '--seed', 0, 2 ** 31 - 1);
   const ds = await featurise(dataset, opts, true);
-  const rows = [...Array(ds.data.rows).keys()];
-  const fitted = fitPadDetector(ds.data, rows, { targetApcer: target, seed });
+  const reference = await featuriseReference(opts);
+  const data = reference ? withReferenceLive(ds.data, reference.data) : ds.data;
+  const rows = [...Array(data.rows).keys()];
+  const fitted = fitPadDetector(data, rows, { targetApcer: target, seed });
   const registry = await openRegistry(dataDir(opts.dataDir));
   let version: string;
   try {
     version = await registerPadDetector(registry, fitted, {
-      fingerprint: padDataFingerprint(ds, rows),
+      fingerprint: padDataFingerprint(ds, [...Array(ds.data.rows).keys()], reference),
       rows: rows.length,
-      source: `${ds.dir} (${ds.items.length} presentations: ${ds.species.join(', ')})`,
+      source: `${ds.dir} (${ds.items.length} presentations: ${ds.species.join(', ')})${reference ? ` + ${reference.items.length} reference live captures from ${reference.dir}` : ''}`,
     });
     if (opts.promote) await registry.promote(version, 'champion', { reason: `irisk pad train: threshold ${fitted.threshold.toFixed(4)} for APCER <= ${target}` });
   } finally {
     registry.close();
   }
-  const result = { version, line: PAD_MODEL_LINE, promoted: opts.promote === true, threshold: fitted.threshold, targetApcer: target, presentations: rows.length, species: ds.species };
+  const result = { version, line: PAD_MODEL_LINE, promoted: opts.promote === true, threshold: fitted.threshold, targetApcer: target, presentations: rows.length, referenceLive: reference?.items.length ?? 0, species: ds.species };
   emit(
     opts,
     result,
@@ -118,8 +133,23 @@ async function padEval(dataset: string, opts: PadEvalOptions): Promise<void> {
   const folds = intOption(opts.folds, '--folds', 2, 20);
   if (opts.model !== undefined) return padEvalModel(dataset, opts.model, opts);
   const ds = await featurise(dataset, opts, true);
-  const protocols = evaluatePadProtocols(ds.data, ds.species, { targetApcer: target, seed, outerFolds: folds, progress: opts.json ? silentProgress : terminalProgress() });
-  const report = await writePadEvalReport(opts.report, ds, protocols, { targetApcer: target, folds, seed });
+  const reference = await featuriseReference(opts);
+  const protocols = evaluatePadProtocols(ds.data, ds.species, {
+    targetApcer: target,
+    seed,
+    outerFolds: folds,
+    ...(reference ? { reference: reference.data } : {}),
+    progress: opts.json ? silentProgress : terminalProgress(),
+  });
+  const all = reference ? withReferenceLive(ds.data, reference.data) : ds.data;
+  const everything = fitPadDetector(all, [...Array(all.rows).keys()], { targetApcer: target, seed });
+  const report = await writePadEvalReport(opts.report, ds, protocols, {
+    targetApcer: target,
+    folds,
+    seed,
+    referenceLive: reference ? { dir: reference.dir, captures: reference.items.length } : null,
+    keysOn: padCuesBySpecies(everything.model, ds.data),
+  });
   const loo = report.leaveOneOut as Record<string, { apcerAtBpcer: Record<string, number> }>;
   const bpcerAt = report.bpcerAtApcer as Record<string, number>;
   const apcer = report.apcer as Record<string, number>;
