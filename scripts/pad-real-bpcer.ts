@@ -51,8 +51,8 @@ for (const [k, own] of halves.entries()) {
   const joined = withReferenceLive(world.data, reference);
   const fitted = fitPadDetector(joined, [...Array(joined.rows).keys()], { seed: 1 });
   const all = [...Array(test.rows).keys()];
-  counts.alone += padScores(alone.model, test, all).filter((s) => s >= alone.threshold).length;
-  counts.withReference += padScores(fitted.model, test, all).filter((s) => s >= fitted.threshold).length;
+  counts.alone += padScores(alone, test, all).filter((s) => s >= alone.threshold).length;
+  counts.withReference += padScores(fitted, test, all).filter((s) => s >= fitted.threshold).length;
   counts.n += test.rows;
   thresholds.push(fitted.threshold);
 }

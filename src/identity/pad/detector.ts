@@ -1,13 +1,13 @@
 /**
  * The PAD detector as one pipeline stage with a typed score, whatever model sits inside: today an
- * XGBoost booster over the 80 PAD features; a small CNN could implement the same interface. A
+ * XGBoost booster over the 80 PAD features and two novelty inputs (novelty.ts); a small CNN could implement the same interface. A
  * detector is registered as a version of the `pad` model line with its operating threshold in the
  * metadata, and loaded back by reference (default `pad@champion`).
  */
 import { IriskError } from '../../lib/errors.js';
 import { scorerFilesFor, scorerFromFiles } from '../../ml/models/scorer.js';
 import { codeVersion, type ModelRegistry } from '../../ml/registry/index.js';
-import { PAD_FEATURE_NAMES } from './features.js';
+import { LIVE_RANGES_FILE, modelInputRow, PAD_MODEL_INPUTS, parseLiveRanges, serializeLiveRanges, type LiveRanges } from './novelty.js';
 import type { FittedPadDetector } from './train.js';
 
 /** The model line PAD detectors are registered under. */
@@ -53,11 +53,20 @@ function detectorOf(kind: string, version: string | null, threshold: number, siz
   };
 }
 
+/** The files of a fitted detector: the booster and its live ranges. */
+function detectorFiles(fitted: FittedPadDetector): Record<string, string> {
+  return { ...scorerFilesFor(fitted.model, null), [LIVE_RANGES_FILE]: serializeLiveRanges(fitted.ranges) };
+}
+
+/** A detector scoring 80-feature vectors through a booster over the model inputs (features + novelty). */
+function boosterDetector(version: string | null, threshold: number, files: Readonly<Record<string, Uint8Array | string>>, ranges: LiveRanges): PadDetector {
+  const scorer = scorerFromFiles('xgboost', files, PAD_MODEL_INPUTS);
+  return detectorOf('xgboost', version, threshold, scorer.sizeBytes, (x) => scorer.predictRow(modelInputRow(x, ranges)));
+}
+
 /** A fitted (unregistered) detector. */
 export function fittedDetector(fitted: FittedPadDetector): PadDetector {
-  const files = scorerFilesFor(fitted.model, null);
-  const scorer = scorerFromFiles('xgboost', files, PAD_FEATURE_NAMES);
-  return detectorOf('xgboost', null, fitted.threshold, Buffer.byteLength(files['model.json']!), (x) => scorer.predictRow(x));
+  return boosterDetector(null, fitted.threshold, detectorFiles(fitted), fitted.ranges);
 }
 
 /** What a registration records beside the model. */
@@ -73,11 +82,11 @@ export interface PadRegistration {
 export async function registerPadDetector(registry: ModelRegistry, fitted: FittedPadDetector, info: PadRegistration): Promise<string> {
   const champion = (await registry.aliases(PAD_MODEL_LINE)).find((a) => a.alias === 'champion');
   const registered = await registry.register({
-    files: scorerFilesFor(fitted.model, null),
+    files: detectorFiles(fitted),
     metadata: {
       name: PAD_MODEL_LINE,
       kind: 'xgboost',
-      featureSchema: PAD_FEATURE_NAMES.map((name) => ({ name, type: 'number' as const })),
+      featureSchema: PAD_MODEL_INPUTS.map((name) => ({ name, type: 'number' as const })),
       trainingData: { fingerprint: info.fingerprint, rows: info.rows, source: info.source },
       params: { ...fitted.params, threshold: fitted.threshold, targetApcer: fitted.targetApcer, speciesSeen: fitted.speciesSeen, decisionRule: 'attack if score >= threshold' },
       metrics: info.metrics ?? {},
@@ -109,11 +118,11 @@ export async function loadPadDetector(registry: ModelRegistry, ref = DEFAULT_PAD
   const { metadata } = version;
   const threshold = metadata.params.threshold;
   const names = metadata.featureSchema.map((f) => f.name);
-  if (metadata.name !== PAD_MODEL_LINE || typeof threshold !== 'number' || names.join() !== PAD_FEATURE_NAMES.join()) {
-    throw new IriskError('MODEL_INVALID', `model ${version.id.slice(0, 12)} (${metadata.name}) is not a PAD detector for this version's ${PAD_FEATURE_NAMES.length} PAD features`, { id: version.id });
+  const hasRanges = version.files.some((f) => f.name === LIVE_RANGES_FILE);
+  if (metadata.name !== PAD_MODEL_LINE || metadata.kind !== 'xgboost' || typeof threshold !== 'number' || names.join() !== PAD_MODEL_INPUTS.join() || !hasRanges) {
+    throw new IriskError('MODEL_INVALID', `model ${version.id.slice(0, 12)} (${metadata.name}) is not a PAD detector for this version's ${PAD_MODEL_INPUTS.length} PAD model inputs`, { id: version.id });
   }
   const files: Record<string, Uint8Array> = {};
   for (const f of version.files) files[f.name] = await registry.readFile(version.id, f.name);
-  const scorer = scorerFromFiles(metadata.kind, files, names);
-  return detectorOf(metadata.kind, version.id, threshold, version.sizeBytes, (x) => scorer.predictRow(x));
+  return boosterDetector(version.id, threshold, files, parseLiveRanges(Buffer.from(files[LIVE_RANGES_FILE]!).toString('utf8')));
 }

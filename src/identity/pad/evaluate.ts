@@ -72,7 +72,7 @@ function crossValidate(data: PadTrainingData, k: number, role: (r: number, f: nu
       else if (x === 'test') test.push(r);
     }
     const fitted = fitPadDetector(data, train, options);
-    const scores = padScores(fitted.model, data, test);
+    const scores = padScores(fitted, data, test);
     test.forEach((r, j) => scored.push({ row: r, score: scores[j]!, threshold: fitted.threshold, isAttack: data.labels[r] === 1, species: data.species[r]! }));
     tick();
   }

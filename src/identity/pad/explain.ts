@@ -3,10 +3,9 @@
  * in log-odds) of every feature over that species' presentations, the largest first. Bona fide
  * presentations get the features that push them hardest toward "bona fide".
  */
-import { selectRows } from '../../ml/data/dataset.js';
-import type { XgbModel } from '../../ml/models/xgboost/model.js';
 import { BONA_FIDE_SPECIES } from '../iris/dataset.js';
-import type { PadTrainingData } from './train.js';
+import { modelInputs } from './novelty.js';
+import type { PadBooster, PadTrainingData } from './train.js';
 
 /** One feature's mean contribution over a species' presentations. */
 export interface PadCue {
@@ -16,19 +15,19 @@ export interface PadCue {
 }
 
 /** The `top` strongest cues per species (toward attack for attacks, toward bona fide for live eyes). */
-export function padCuesBySpecies(model: XgbModel, data: PadTrainingData, top = 6): Record<string, PadCue[]> {
-  const explainer = model.treeExplainer();
+export function padCuesBySpecies(booster: PadBooster, data: PadTrainingData, top = 6): Record<string, PadCue[]> {
+  const explainer = booster.model.treeExplainer();
   const bySpecies = new Map<string, number[]>();
   data.species.forEach((s, r) => (bySpecies.get(s) ?? bySpecies.set(s, []).get(s)!).push(r));
   const out: Record<string, PadCue[]> = {};
   for (const [species, rows] of bySpecies) {
-    const m = selectRows(data, rows);
+    const m = modelInputs(data, rows, booster.ranges);
     const phi = explainer.explain(m);
     const width = m.cols + 1;
     const sums = new Float64Array(m.cols);
     for (let r = 0; r < m.rows; r++) for (let j = 0; j < m.cols; j++) sums[j] += phi[r * width + j]!;
     const sign = species === BONA_FIDE_SPECIES ? -1 : 1;
-    out[species] = data.featureNames
+    out[species] = m.featureNames
       .map((feature, j) => ({ feature, meanContribution: Math.round((1e4 * sums[j]!) / m.rows) / 1e4 }))
       .sort((a, b) => sign * (b.meanContribution - a.meanContribution))
       .slice(0, top);
