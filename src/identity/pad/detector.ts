@@ -88,7 +88,7 @@ export async function registerPadDetector(registry: ModelRegistry, fitted: Fitte
       kind: 'xgboost',
       featureSchema: PAD_MODEL_INPUTS.map((name) => ({ name, type: 'number' as const })),
       trainingData: { fingerprint: info.fingerprint, rows: info.rows, source: info.source },
-      params: { ...fitted.params, threshold: fitted.threshold, targetApcer: fitted.targetApcer, speciesSeen: fitted.speciesSeen, decisionRule: 'attack if score >= threshold' },
+      params: { ...fitted.params, threshold: fitted.threshold, targetApcer: fitted.targetApcer, speciesSeen: fitted.speciesSeen, novelty: fitted.novelty, decisionRule: 'attack if score >= threshold' },
       metrics: info.metrics ?? {},
       codeVersion: codeVersion(),
       parent: champion?.version ?? null,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PAD_FEATURE_NAMES } from './features.js';
-import { fitLiveRanges, modelInputRow, modelInputs, parseLiveRanges, serializeLiveRanges } from './novelty.js';
+import { fitLiveRanges, modelInputRow, modelInputs, noLiveRanges, parseLiveRanges, serializeLiveRanges } from './novelty.js';
 import type { PadTrainingData } from './train.js';
 
 const cols = PAD_FEATURE_NAMES.length;
@@ -32,6 +32,11 @@ describe('live ranges', () => {
     expect(m.cols).toBe(cols + 1);
     expect(m.values[cols]).toBe(cols);
     expect(m.values[2 * (cols + 1) - 1]).toBe(0);
+  });
+
+  it('switched off, count nothing, and still round-trip', () => {
+    const off = parseLiveRanges(serializeLiveRanges(noLiveRanges(cols)));
+    expect(modelInputRow(new Float32Array(cols).fill(1e9), off)[cols]).toBe(0);
   });
 
   it('round-trip through their file and refuse a malformed one', () => {

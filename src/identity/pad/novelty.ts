@@ -5,7 +5,9 @@
  * some measurement past anything a live eye gives (a lattice in the spectrum, a regular texture,
  * a lifted black), so one summary input is added to the 80 features: how many features fall
  * outside the central 99% of the training live eyes. The ranges are fitted with the booster, on
- * its own training rows, and stored with it. (A second input, the summed excess in units of each
+ * its own training rows, and stored with it. Off by default: live eyes of a camera the training
+ * live eyes do not cover fall outside the ranges too (docs/pad.md), so it is meant for training
+ * with reference live captures of the target camera. (A second input, the summed excess in units of each
  * live range, was never split on once the count was there, and was dropped.)
  */
 import { IriskError } from '../../lib/errors.js';
@@ -46,6 +48,11 @@ export function fitLiveRanges(data: PadTrainingData, rows: readonly number[], qu
     hi.push(n === 0 ? NaN : sorted[Math.ceil((1 - quantile) * (n - 1))]!);
   }
   return { quantile, lo, hi };
+}
+
+/** Ranges that nothing falls outside (the novelty input switched off: always 0). */
+export function noLiveRanges(cols: number): LiveRanges {
+  return { quantile: 0, lo: new Array<number>(cols).fill(NaN), hi: new Array<number>(cols).fill(NaN) };
 }
 
 /** Writes the novelty input of the feature vector at `x[from]` into `out[at]`: features outside their live range. */

@@ -13,7 +13,7 @@ import { XgbModel } from '../../ml/models/xgboost/model.js';
 import { resolveXgbParams, type XgbParams } from '../../ml/models/xgboost/params.js';
 import { trainXgboost } from '../../ml/models/xgboost/train.js';
 import { BONA_FIDE_SPECIES } from '../iris/dataset.js';
-import { fitLiveRanges, modelInputs, type LiveRanges } from './novelty.js';
+import { fitLiveRanges, modelInputs, noLiveRanges, type LiveRanges } from './novelty.js';
 
 /** Labelled PAD feature vectors: `labels` 1 = attack; `species` and `groups` (subject) per row. */
 export interface PadTrainingData extends LabelledData {
@@ -29,6 +29,13 @@ export interface PadFitOptions {
   folds?: number;
   seed?: number;
   params?: Partial<XgbParams>;
+  /**
+   * Fill the novelty input (novelty.ts; default off: its ranges are then empty and the input is
+   * always 0). It helps against unseen species but rejects real live eyes from a camera the
+   * training live eyes do not cover (docs/pad.md), so it is for training with reference live
+   * captures of the target camera.
+   */
+  novelty?: boolean;
 }
 
 /** A booster and the live ranges its novelty inputs are measured against (novelty.ts). */
@@ -45,6 +52,8 @@ export interface FittedPadDetector extends PadBooster {
   targetApcer: number;
   /** Attack species in the training rows. */
   speciesSeen: string[];
+  /** Whether the novelty input is filled. */
+  novelty: boolean;
 }
 
 /**
@@ -73,11 +82,11 @@ export function groupFolds(groups: readonly string[], k: number, seed: number): 
 }
 
 /** Trains one booster on `rows` of the data, with live ranges from those rows' bona fide presentations. */
-export function trainPadBooster(data: PadTrainingData, rows: readonly number[], params: XgbParams): PadBooster {
+export function trainPadBooster(data: PadTrainingData, rows: readonly number[], params: XgbParams, novelty = false): PadBooster {
   const labels = Uint8Array.from(rows, (r) => data.labels[r]!);
   const attacks = labels.reduce((a, y) => a + y, 0);
   if (attacks === 0 || attacks === rows.length) throw new IriskError('DATASET_INVALID', `PAD training needs both bona fide and attack presentations (got ${rows.length - attacks} and ${attacks})`);
-  const ranges = fitLiveRanges(data, rows);
+  const ranges = novelty ? fitLiveRanges(data, rows) : noLiveRanges(data.cols);
   const model = XgbModel.fromJson(trainXgboost({ ...modelInputs(data, rows, ranges), labels }, params).modelJson);
   return { model, ranges };
 }
@@ -105,7 +114,7 @@ export function fitPadDetector(data: PadTrainingData, rows: readonly number[], o
     const train: number[] = [];
     const test: number[] = [];
     rows.forEach((r, i) => (fold[i] === f ? test : train).push(r));
-    const scores = padScores(trainPadBooster(data, train, params), data, test);
+    const scores = padScores(trainPadBooster(data, train, params, options.novelty === true), data, test);
     let j = 0;
     rows.forEach((_, i) => {
       if (fold[i] === f) oof[i] = scores[j++]!;
@@ -120,5 +129,5 @@ export function fitPadDetector(data: PadTrainingData, rows: readonly number[], o
   });
   let threshold = Infinity;
   for (const scores of bySpecies.values()) threshold = Math.min(threshold, thresholdForApcer(scores, targetApcer));
-  return { ...trainPadBooster(data, rows, params), params, threshold, targetApcer, speciesSeen: [...bySpecies.keys()].filter((s) => s !== BONA_FIDE_SPECIES).sort() };
+  return { ...trainPadBooster(data, rows, params, options.novelty === true), params, threshold, targetApcer, speciesSeen: [...bySpecies.keys()].filter((s) => s !== BONA_FIDE_SPECIES).sort(), novelty: options.novelty === true };
 }

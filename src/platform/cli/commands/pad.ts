@@ -21,6 +21,7 @@ import { run } from '../run.js';
 import { dataDir } from './demo.js';
 
 interface PadCommonOptions extends OutputOptions {
+  novelty?: boolean;
   config?: string;
   workers?: string;
   targetApcer: string;
@@ -51,6 +52,7 @@ export function registerPadCommands(program: Command): void {
     c
       .option('--target-apcer <x>', 'APCER ceiling (every species) that sets the operating threshold', String(DEFAULT_TARGET_APCER))
       .option('--seed <n>', 'seed for folds and models', '1')
+      .option('--novelty', 'add the novelty input (features outside the live range): better against unseen species, but use it only with --reference-live, or real live eyes of another camera are rejected')
       .option('--config <file>', 'pipeline config JSON (segmentation feeds the features)')
       .option('--workers <n>', 'worker threads for encoding (default: the available cores, at most 8)')
       .option('--data-dir <dir>', 'data directory (default: $IRISK_DATA_DIR or ./.irisk)')
@@ -103,7 +105,7 @@ async function padTrain(dataset: string, opts: PadTrainOptions): Promise<void> {
   const reference = await featuriseReference(opts);
   const data = reference ? withReferenceLive(ds.data, reference.data) : ds.data;
   const rows = [...Array(data.rows).keys()];
-  const fitted = fitPadDetector(data, rows, { targetApcer: target, seed });
+  const fitted = fitPadDetector(data, rows, { targetApcer: target, seed, novelty: opts.novelty === true });
   const registry = await openRegistry(dataDir(opts.dataDir));
   let version: string;
   try {
@@ -137,18 +139,20 @@ async function padEval(dataset: string, opts: PadEvalOptions): Promise<void> {
   const protocols = evaluatePadProtocols(ds.data, ds.species, {
     targetApcer: target,
     seed,
+    novelty: opts.novelty === true,
     outerFolds: folds,
     ...(reference ? { reference: reference.data } : {}),
     progress: opts.json ? silentProgress : terminalProgress(),
   });
   const all = reference ? withReferenceLive(ds.data, reference.data) : ds.data;
-  const everything = fitPadDetector(all, [...Array(all.rows).keys()], { targetApcer: target, seed });
+  const everything = fitPadDetector(all, [...Array(all.rows).keys()], { targetApcer: target, seed, novelty: opts.novelty === true });
   const report = await writePadEvalReport(opts.report, ds, protocols, {
     targetApcer: target,
     folds,
     seed,
+    novelty: opts.novelty === true,
     referenceLive: reference ? { dir: reference.dir, captures: reference.items.length } : null,
-    keysOn: padCuesBySpecies(everything.model, ds.data),
+    keysOn: padCuesBySpecies(everything, ds.data),
   });
   const loo = report.leaveOneOut as Record<string, { apcerAtBpcer: Record<string, number> }>;
   const bpcerAt = report.bpcerAtApcer as Record<string, number>;
