@@ -1,5 +1,6 @@
 /** `irisk synth ...`: seeded synthetic worlds. */
 import type { Command } from 'commander';
+import { writeTemplateFile, type TemplateFileOptions } from '../../../synth/templates/index.js';
 import { ATTACK_SPECIES, parseAttackSpecies, writeIrisWorld, type IrisWorldOptions } from '../../../synth/iris/index.js';
 import { writeLendingWorld, type LendingWorldOptions } from '../../../synth/credit/index.js';
 import { IriskError } from '../../../lib/errors.js';
@@ -83,6 +84,29 @@ export function registerSynthCommands(program: Command): void {
         const res = await writeIrisWorld(opts.out, options, terminalProgress(!opts.json && process.stderr.isTTY === true));
         const attacks = res.attackCount > 0 ? ` (${res.bonaFideCount} live, ${res.attackCount} attack presentations)` : '';
         emit(opts, { ...res, ...options }, `wrote ${res.count} images${attacks} and ${res.manifestPath}`);
+      }),
+    );
+  synth
+    .command('templates')
+    .description('Synthetic iris templates without images, for 1:N benchmarks at scale: one JSON record per line (open-iris template form), genuine variants after their template')
+    .requiredOption('-o, --out <file>', 'output file (NDJSON; about 5.6 kB per template)')
+    .requiredOption('--count <n>', 'number of templates')
+    .option('--seed <s>', 'random seed: same seed, same templates', '1')
+    .option('--genuine <k>', 'genuine variants per template (rotated, bits flipped, a fresh mask)', '0')
+    .option('--flip-rate <x>', 'share of bits a genuine variant flips (its distance to the original)', '0.1')
+    .option('--max-rotation <n>', 'largest rotation of a genuine variant, in columns either way', '8')
+    .option('--json', 'machine-readable output')
+    .action((opts: { out: string; count: string; seed: string; genuine: string; flipRate: string; maxRotation: string; json?: boolean }) =>
+      run(opts, async () => {
+        const options: TemplateFileOptions = {
+          count: intOption(opts.count, '--count', 1, 100_000_000),
+          seed: intOption(opts.seed, '--seed', 0, 2 ** 32 - 1),
+          genuine: intOption(opts.genuine, '--genuine', 0, 100),
+          flipRate: numberOption(opts.flipRate, '--flip-rate', 0, 0.5),
+          maxRotation: intOption(opts.maxRotation, '--max-rotation', 0, 128),
+        };
+        const res = await writeTemplateFile(opts.out, options, terminalProgress(!opts.json && process.stderr.isTTY === true));
+        emit(opts, { ...res, ...options }, `wrote ${res.templates} templates${res.genuineVariants ? ` and ${res.genuineVariants} genuine variants` : ''} to ${res.path}`);
       }),
     );
   synth

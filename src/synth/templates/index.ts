@@ -1,0 +1,2 @@
+export { syntheticTemplate, genuineVariant, type SyntheticTemplateOptions, type GenuineVariantOptions } from './generate.js';
+export { writeTemplateFile, resolveTemplateFileOptions, syntheticTemplateId, type TemplateFileOptions, type TemplateFileWritten } from './write.js';
