@@ -1,0 +1,43 @@
+/**
+ * The plain TypeScript scan: one probe against every template of a gallery layout, every rotation,
+ * in one call. It is the reference the faster kernels must match exactly, and the baseline their
+ * speed is measured against.
+ */
+import { bestOfCounts, DEFAULT_MATCH_PARAMS, POP16, type MatchParams, type MatchResult } from '../iris/matcher.js';
+import { interleavedCells, type GalleryLayout } from './layout.js';
+import type { IrisTemplate } from '../iris/template.js';
+
+/**
+ * The match of `probe` (rotated, as `matchReference` rotates its first template) against every
+ * gallery template, in slot order: exactly `matchReference(probe, gallery[i], params)`.
+ */
+export function scanReference(gallery: GalleryLayout, probe: IrisTemplate, params: MatchParams = DEFAULT_MATCH_PARAMS): MatchResult[] {
+  const p = interleavedCells(probe);
+  const words = gallery.words;
+  const cols = gallery.shape.cols;
+  const { bands, stride } = gallery;
+  const counts = new Float64Array(2 * (2 * params.rotations + 1));
+  const out: MatchResult[] = [];
+  for (let t = 0; t < gallery.size; t++) {
+    const g = t * stride;
+    for (let shift = -params.rotations; shift <= params.rotations; shift++) {
+      const s = ((shift % cols) + cols) % cols;
+      let xor = 0;
+      let common = 0;
+      for (let band = 0; band < bands; band++) {
+        const base = band * cols;
+        for (let c = 0; c < cols; c++) {
+          const ip = 2 * (base + (c >= s ? c - s : c - s + cols));
+          const ig = g + 2 * (base + c);
+          const m = p[ip + 1]! & words[ig + 1]!;
+          common += POP16[m]!;
+          xor += POP16[(p[ip]! ^ words[ig]!) & m]!;
+        }
+      }
+      counts[2 * (shift + params.rotations)] = xor;
+      counts[2 * (shift + params.rotations) + 1] = common;
+    }
+    out.push(bestOfCounts(counts, 0, params));
+  }
+  return out;
+}
