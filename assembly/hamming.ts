@@ -110,3 +110,14 @@ export function preparePhases(src: usize, dst: usize, bands: i32, cols: i32): vo
     }
   }
 }
+
+/**
+ * One probe (its phase copies at `probe`, see preparePhases) against `count` gallery templates
+ * stored back to back at `gallery`, each a code plane then a mask plane of `bands * words` words:
+ * rotationCounts for every template in one call, template t's counts at out + t * (2 rot + 1) * 8.
+ */
+export function scanGallery(probe: usize, gallery: usize, count: i32, bands: i32, words: i32, rot: i32, out: usize): void {
+  const stride = (<usize>bands * <usize>words) << 4;
+  const outStride = (<usize>(2 * rot + 1)) << 3;
+  for (let t = 0; t < count; t++) rotationCounts(probe, gallery + <usize>t * stride, bands, words, rot, out + <usize>t * outStride);
+}

@@ -6,8 +6,9 @@ import { benchCredit } from './credit.js';
 import { benchIris } from './iris.js';
 import { benchMl } from './ml.js';
 import { benchPad } from './pad.js';
+import { benchGallery } from './gallery.js';
 
-const GROUPS: Record<string, () => Promise<void>> = { iris: benchIris, ml: benchMl, credit: benchCredit, pad: benchPad };
+const GROUPS: Record<string, () => Promise<void>> = { iris: benchIris, ml: benchMl, credit: benchCredit, pad: benchPad, gallery: benchGallery };
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((g) => !(g in GROUPS));

@@ -1,9 +1,9 @@
 /**
  * The gallery's in-memory layout, built for scanning: every enrolled template packed into 16-bit
  * column cells (4 code rows x 2 filters x real/imaginary per cell, as the packed matcher uses),
- * band by band, with each cell's code word followed by its mask word, and templates back to back
- * in one contiguous Uint16Array. A rotation is then a shift by whole cells, and a scan reads memory
- * once, in order.
+ * band by band; each template's code cells followed by its mask cells; templates back to back in
+ * one contiguous Uint16Array. A rotation is then a shift by whole cells, the WebAssembly kernel
+ * reads four cells per 64-bit word, and a scan reads memory once, in order.
  */
 import { IriskError } from '../../lib/errors.js';
 import { packTemplate } from '../iris/matcher.js';
@@ -13,7 +13,7 @@ import type { IrisTemplate, TemplateShape } from '../iris/template.js';
 export class GalleryLayout {
   /** Cells per template (bands x columns). */
   readonly cells: number;
-  /** 16-bit words per template: a code word and a mask word per cell. */
+  /** 16-bit words per template: the code cells, then the mask cells. */
   readonly stride: number;
   readonly bands: number;
   private buf: Uint16Array;
@@ -52,22 +52,20 @@ export class GalleryLayout {
       bigger.set(this.buf);
       this.buf = bigger;
     }
-    writeInterleaved(t, this.buf, this.n * this.stride);
+    writeCells(t, this.buf, this.n * this.stride);
     return this.n++;
   }
 }
 
-/** A template's packed cells, code and mask interleaved (the probe side of a scan). */
-export function interleavedCells(t: IrisTemplate): Uint16Array {
+/** A template's packed cells as the gallery stores them: code cells, then mask cells. */
+export function templateCells(t: IrisTemplate): Uint16Array {
   const out = new Uint16Array(2 * (t.rows / 4) * t.cols);
-  writeInterleaved(t, out, 0);
+  writeCells(t, out, 0);
   return out;
 }
 
-function writeInterleaved(t: IrisTemplate, out: Uint16Array, at: number): void {
+function writeCells(t: IrisTemplate, out: Uint16Array, at: number): void {
   const p = packTemplate(t);
-  for (let i = 0; i < p.code.length; i++) {
-    out[at + 2 * i] = p.code[i]!;
-    out[at + 2 * i + 1] = p.mask[i]!;
-  }
+  out.set(p.code, at);
+  out.set(p.mask, at + p.code.length);
 }

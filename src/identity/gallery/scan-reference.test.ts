@@ -1,5 +1,5 @@
 /**
- * The gallery layout and the plain TypeScript scan: one call over the whole gallery returns, for
+ * The gallery layout and the whole-gallery scans (plain TypeScript, WebAssembly): one call returns, for
  * every template, exactly what the reference matcher returns for that pair, on synthetic
  * templates, genuine variants and adversarial ones (empty and full masks, all-zero and all-one
  * codes), at every rotation count.
@@ -11,11 +11,12 @@ import { DEFAULT_SHAPE, templateBits, TEMPLATE_VERSION, type IrisTemplate } from
 import { genuineVariant, syntheticTemplate } from '../../synth/templates/index.js';
 import { GalleryLayout } from './layout.js';
 import { scanReference } from './scan-reference.js';
+import { WasmGalleryScanner } from './scan-wasm.js';
 
 const n = templateBits(DEFAULT_SHAPE);
 const filled = (code: number, mask: number): IrisTemplate => ({ ...DEFAULT_SHAPE, code: new Uint8Array(n).fill(code), mask: new Uint8Array(n).fill(mask), version: TEMPLATE_VERSION });
 
-describe('gallery scan (plain TypeScript)', () => {
+describe('gallery scans', () => {
   const templates = [
     ...Array.from({ length: 6 }, (_, i) => syntheticTemplate(i, { seed: 2 })),
     genuineVariant(syntheticTemplate(0, { seed: 2 }), 'g', { flipRate: 0.1, rotation: 4 }),
@@ -30,10 +31,11 @@ describe('gallery scan (plain TypeScript)', () => {
   for (const rotations of [0, 1, 15]) {
     it(`equals the reference matcher for every pair (rotations ${rotations})`, () => {
       const params = { ...DEFAULT_MATCH_PARAMS, rotations };
+      const wasm = new WasmGalleryScanner(rotations === 1 ? 4 : undefined); // 4: chunks of 4, 4 and 3 templates
       for (const probe of templates) {
-        const got = scanReference(gallery, probe, params);
-        expect(got).toHaveLength(templates.length);
-        got.forEach((r, i) => expect(r).toEqual(matchReference(probe, templates[i]!, params)));
+        const expected = templates.map((t) => matchReference(probe, t, params));
+        expect(scanReference(gallery, probe, params)).toEqual(expected);
+        expect(wasm.scan(gallery, probe, params)).toEqual(expected);
       }
     });
   }

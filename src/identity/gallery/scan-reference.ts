@@ -4,7 +4,7 @@
  * speed is measured against.
  */
 import { bestOfCounts, DEFAULT_MATCH_PARAMS, POP16, type MatchParams, type MatchResult } from '../iris/matcher.js';
-import { interleavedCells, type GalleryLayout } from './layout.js';
+import { templateCells, type GalleryLayout } from './layout.js';
 import type { IrisTemplate } from '../iris/template.js';
 
 /**
@@ -12,10 +12,10 @@ import type { IrisTemplate } from '../iris/template.js';
  * gallery template, in slot order: exactly `matchReference(probe, gallery[i], params)`.
  */
 export function scanReference(gallery: GalleryLayout, probe: IrisTemplate, params: MatchParams = DEFAULT_MATCH_PARAMS): MatchResult[] {
-  const p = interleavedCells(probe);
+  const p = templateCells(probe);
   const words = gallery.words;
   const cols = gallery.shape.cols;
-  const { bands, stride } = gallery;
+  const { bands, stride, cells } = gallery;
   const counts = new Float64Array(2 * (2 * params.rotations + 1));
   const out: MatchResult[] = [];
   for (let t = 0; t < gallery.size; t++) {
@@ -27,9 +27,9 @@ export function scanReference(gallery: GalleryLayout, probe: IrisTemplate, param
       for (let band = 0; band < bands; band++) {
         const base = band * cols;
         for (let c = 0; c < cols; c++) {
-          const ip = 2 * (base + (c >= s ? c - s : c - s + cols));
-          const ig = g + 2 * (base + c);
-          const m = p[ip + 1]! & words[ig + 1]!;
+          const ip = base + (c >= s ? c - s : c - s + cols);
+          const ig = g + base + c;
+          const m = p[ip + cells]! & words[ig + cells]!;
           common += POP16[m]!;
           xor += POP16[(p[ip]! ^ words[ig]!) & m]!;
         }

@@ -15,21 +15,27 @@ import {
 } from './matcher.js';
 import type { IrisTemplate } from './template.js';
 
-interface KernelExports {
+/** The kernel's exports (assembly/hamming.ts). */
+export interface KernelExports {
   memory: WebAssembly.Memory;
   rotationCounts(probe: number, gallery: number, bands: number, words: number, rot: number, out: number): void;
   preparePhases(src: number, dst: number, bands: number, cols: number): void;
+  scanGallery(probe: number, gallery: number, count: number, bands: number, words: number, rot: number, out: number): void;
 }
 
+let module: WebAssembly.Module | null = null;
 let kernel: KernelExports | null = null;
 
+/** A new instance of the kernel with its own memory (the module is compiled once). */
+export function instantiateKernel(): KernelExports {
+  module ??= new WebAssembly.Module(Buffer.from(HAMMING_WASM_BASE64, 'base64'));
+  return new WebAssembly.Instance(module, {
+    env: { abort: () => { throw new Error('wasm abort'); } },
+  }).exports as unknown as KernelExports;
+}
+
 function load(): KernelExports {
-  if (!kernel) {
-    const module = new WebAssembly.Module(Buffer.from(HAMMING_WASM_BASE64, 'base64'));
-    kernel = new WebAssembly.Instance(module, {
-      env: { abort: () => { throw new Error('wasm abort'); } },
-    }).exports as unknown as KernelExports;
-  }
+  kernel ??= instantiateKernel();
   return kernel;
 }
 

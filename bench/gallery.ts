@@ -1,0 +1,49 @@
+/**
+ * `npm run bench -- gallery`: rotation-comparisons per second of the whole-gallery scans (16,384-bit
+ * codes with masks, 31 rotations), the plain TypeScript scan being the same-run baseline. Synthetic
+ * templates (`irisk synth templates`), so every run scans the same gallery.
+ */
+import { DEFAULT_MATCH_PARAMS } from '../src/identity/iris/matcher.js';
+import { DEFAULT_SHAPE } from '../src/identity/iris/template.js';
+import { GalleryLayout } from '../src/identity/gallery/layout.js';
+import { scanReference } from '../src/identity/gallery/scan-reference.js';
+import { WasmGalleryScanner } from '../src/identity/gallery/scan-wasm.js';
+import { syntheticTemplate } from '../src/synth/templates/index.js';
+import { report } from './report.js';
+
+const GALLERY = 5_000;
+const BUDGET_WASM = 3_000_000;
+
+/** Runs the gallery benchmarks. */
+export async function benchGallery(): Promise<void> {
+  const gallery = new GalleryLayout(DEFAULT_SHAPE, GALLERY);
+  for (let i = 0; i < GALLERY; i++) gallery.append(syntheticTemplate(i, { seed: 2026 }));
+  const probe = syntheticTemplate(GALLERY + 1, { seed: 2026 });
+  const params = DEFAULT_MATCH_PARAMS;
+  const rotations = 2 * params.rotations + 1;
+  const rate = (seconds: number, n: number): number => (n * rotations) / seconds;
+  const time = (fn: () => void): number => {
+    const t0 = performance.now();
+    fn();
+    return (performance.now() - t0) / 1000;
+  };
+  const wasm = new WasmGalleryScanner();
+  wasm.scan(gallery, probe, params); // warm-up
+  const wasmBest = Math.min(...[0, 1, 2].map(() => time(() => wasm.scan(gallery, probe, params))));
+  const tsSeconds = time(() => scanReference(gallery, probe, params));
+  const wasmRate = rate(wasmBest, GALLERY);
+  const tsRate = rate(tsSeconds, GALLERY);
+  report({ bench: 'gallery', metric: 'ts_rotation_comparisons_per_second', value: tsRate, unit: '1/s', note: `plain TypeScript scan, ${GALLERY} templates x ${rotations} rotations, one core` });
+  report({
+    bench: 'gallery',
+    metric: 'wasm_rotation_comparisons_per_second',
+    value: wasmRate,
+    unit: '1/s',
+    budget: BUDGET_WASM,
+    withinBudget: wasmRate >= BUDGET_WASM,
+    baseline: 'plain TypeScript scan (same gallery, same run)',
+    baselineValue: tsRate,
+    ratio: wasmRate / tsRate,
+    note: `WebAssembly scalar i64 popcount, one call per 16,384 templates; ${GALLERY} templates x ${rotations} rotations, best of 3, one core; ratio = speed-up over TypeScript`,
+  });
+}

@@ -1,0 +1,55 @@
+/**
+ * The WebAssembly scan (the portable default kernel, scalar i64 popcount): one probe against a
+ * whole gallery in one kernel call per chunk of templates. The kernel instance has its own memory:
+ * the probe's four phase copies, then a chunk of gallery templates copied in as they are laid out,
+ * then the counts. Results equal the reference matcher's exactly.
+ */
+import { bestOfCounts, DEFAULT_MATCH_PARAMS, type MatchParams, type MatchResult } from '../iris/matcher.js';
+import type { IrisTemplate } from '../iris/template.js';
+import { instantiateKernel, type KernelExports } from '../iris/wasm-matcher.js';
+import { templateCells, type GalleryLayout } from './layout.js';
+
+/** Templates copied into kernel memory per call: 16,384 x 4 kB = 64 MB for the default shape. */
+const CHUNK = 16_384;
+const BASE = 1024;
+
+/** A scanner with its own kernel instance; reuse it across probes. */
+export class WasmGalleryScanner {
+  private readonly k: KernelExports = instantiateKernel();
+
+  /** `chunk`: templates per kernel call (default 16,384). */
+  constructor(private readonly chunkSize = CHUNK) {}
+
+  /** `probe` against every gallery template, in slot order (as `matchReference(probe, t)`). */
+  scan(gallery: GalleryLayout, probe: IrisTemplate, params: MatchParams = DEFAULT_MATCH_PARAMS): MatchResult[] {
+    const { bands, stride } = gallery;
+    const cols = gallery.shape.cols;
+    const words = cols / 4;
+    const shifts = 2 * params.rotations + 1;
+    const chunk = Math.min(this.chunkSize, Math.max(1, gallery.size));
+    const probeBytes = 4 * 2 * bands * 2 * cols * 2;
+    const galleryOff = BASE + probeBytes;
+    const outOff = galleryOff + chunk * stride * 2;
+    this.ensure(outOff + chunk * shifts * 8);
+    let u16 = new Uint16Array(this.k.memory.buffer);
+    // The plain probe goes where the gallery chunk will be; the kernel writes its phase copies at BASE.
+    u16.set(templateCells(probe), galleryOff / 2);
+    this.k.preparePhases(galleryOff, BASE, bands, cols);
+    const results: MatchResult[] = [];
+    const all = gallery.words;
+    for (let first = 0; first < gallery.size; first += chunk) {
+      const n = Math.min(chunk, gallery.size - first);
+      u16 = new Uint16Array(this.k.memory.buffer);
+      u16.set(all.subarray(first * stride, (first + n) * stride), galleryOff / 2);
+      this.k.scanGallery(BASE, galleryOff, n, bands, words, params.rotations, outOff);
+      const counts = new Uint32Array(this.k.memory.buffer, outOff, n * shifts * 2);
+      for (let t = 0; t < n; t++) results.push(bestOfCounts(counts, t * shifts * 2, params));
+    }
+    return results;
+  }
+
+  private ensure(bytes: number): void {
+    const need = bytes - this.k.memory.buffer.byteLength;
+    if (need > 0) this.k.memory.grow(Math.ceil(need / 65536));
+  }
+}
