@@ -76,21 +76,22 @@ export function genuineVariant(base: IrisTemplate, key: string, options: Genuine
 }
 
 /**
- * A zero-mean random field of rows x cols, smoothed with triangular kernels about `colWidth`
- * samples wide around the circle (circular) and `rowWidth` rows wide along the radius (edges
- * clamped).
+ * A zero-mean random field of rows x cols: uniform white noise smoothed with a triangular kernel
+ * 2h + 1 columns wide around the circle (h = round(colWidth / 2); two running box sums of h + 1,
+ * one looking back and one looking ahead) and a triangular kernel about `rowWidth` rows wide along
+ * the radius (edges clamped). Only the signs are used, and over hundreds of summed samples they
+ * behave as a Gaussian field's would.
  */
 function smoothField(rng: Rng, rows: number, cols: number, colWidth: number, rowWidth: number): Float64Array {
-  const white = new Float64Array(rows * cols);
-  for (let i = 0; i < white.length; i++) white[i] = rng.normal();
-  const along = new Float64Array(rows * cols);
   const hc = Math.max(1, Math.round(colWidth / 2));
+  const along = new Float64Array(rows * cols);
+  const white = new Float64Array(cols);
+  const back = new Float64Array(cols);
   for (let r = 0; r < rows; r++) {
-    for (let c = 0; c < cols; c++) {
-      let s = 0;
-      for (let d = -hc; d <= hc; d++) s += (hc + 1 - Math.abs(d)) * white[r * cols + ((c + d + cols) % cols)]!;
-      along[r * cols + c] = s;
-    }
+    for (let c = 0; c < cols; c++) white[c] = rng.next() - 0.5;
+    boxSum(white, back, hc, -1);
+    const row = along.subarray(r * cols, (r + 1) * cols);
+    boxSum(back, row, hc, 1);
   }
   const out = new Float64Array(rows * cols);
   const hr = Math.max(0, Math.round(rowWidth / 2));
@@ -102,6 +103,18 @@ function smoothField(rng: Rng, rows: number, cols: number, colWidth: number, row
     }
   }
   return out;
+}
+
+/** Circular running sum of h + 1 samples: x[i - h .. i] (dir -1) or x[i .. i + h] (dir 1). */
+function boxSum(x: Float64Array, out: Float64Array, h: number, dir: -1 | 1): void {
+  const n = x.length;
+  let s = 0;
+  for (let d = 0; d <= h; d++) s += x[(((dir * d) % n) + n) % n]!;
+  for (let i = 0; i < n; i++) {
+    out[i] = s;
+    // Slide the window by one: add the sample entering, drop the one leaving.
+    s += dir === 1 ? x[(i + h + 1) % n]! - x[i]! : x[(i + 1) % n]! - x[(i - h + n) % n]!;
+  }
 }
 
 /**
