@@ -9,6 +9,8 @@ import { DEFAULT_SHAPE } from '../src/identity/iris/template.js';
 import { GalleryLayout } from '../src/identity/gallery/layout.js';
 import { scanReference } from '../src/identity/gallery/scan-reference.js';
 import { WasmGalleryScanner } from '../src/identity/gallery/scan-wasm.js';
+import { ParallelGalleryScanner } from '../src/identity/gallery/scan-parallel.js';
+import { availableParallelism } from 'node:os';
 import { syntheticTemplate } from '../src/synth/templates/index.js';
 import { runC } from './native.js';
 import { report } from './report.js';
@@ -39,6 +41,30 @@ export async function benchGallery(): Promise<void> {
   const wasmRate = rate(wasmBest, GALLERY);
   const tsRate = rate(tsSeconds, tsSample);
   report({ bench: 'gallery', metric: 'ts_rotation_comparisons_per_second', value: tsRate, unit: '1/s', note: `plain TypeScript scan, ${tsSample} templates x ${rotations} rotations, one core` });
+  const cores = Math.min(8, availableParallelism());
+  const parallel = new ParallelGalleryScanner(cores);
+  try {
+    await parallel.scan(gallery, probe, params); // warm-up
+    let best = Infinity;
+    for (let k = 0; k < 3; k++) {
+      const t0 = performance.now();
+      await parallel.scan(gallery, probe, params);
+      best = Math.min(best, (performance.now() - t0) / 1000);
+    }
+    const parallelRate = rate(best, GALLERY);
+    report({
+      bench: 'gallery',
+      metric: 'wasm_parallel_rotation_comparisons_per_second',
+      value: parallelRate,
+      unit: '1/s',
+      baseline: 'the WebAssembly scan on one core (same run)',
+      baselineValue: wasmRate,
+      ratio: parallelRate / wasmRate,
+      note: `${cores} worker threads reading the shared gallery in place; ${GALLERY} templates x ${rotations} rotations, best of 3; single-probe scan ${(best * 1000).toFixed(0)} ms`,
+    });
+  } finally {
+    await parallel.close();
+  }
   const c = runC('gallery_scan', ['-march=native'], [String(GALLERY), '3']);
   const cRate = c === null ? null : Number(c);
   if (cRate !== null) {

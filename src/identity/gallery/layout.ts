@@ -19,6 +19,7 @@ export class GalleryLayout {
   private buf: Uint16Array;
   private n = 0;
 
+  /** `capacity`: templates before the first growth. Storage is a SharedArrayBuffer, so scan workers read it in place. */
   constructor(
     readonly shape: TemplateShape,
     capacity = 1024,
@@ -29,7 +30,16 @@ export class GalleryLayout {
     this.bands = shape.rows / 4;
     this.cells = this.bands * shape.cols;
     this.stride = 2 * this.cells;
-    this.buf = new Uint16Array(Math.max(1, capacity) * this.stride);
+    this.buf = sharedWords(Math.max(1, capacity) * this.stride);
+  }
+
+  /** A read-only view of `count` templates already laid out in `words` (a scan worker's side). */
+  static view(shape: TemplateShape, words: Uint16Array, count: number): GalleryLayout {
+    const g = new GalleryLayout(shape, 1);
+    if (words.length < count * g.stride) throw new IriskError('INTERNAL', `gallery view of ${count} templates needs ${count * g.stride} words, got ${words.length}`);
+    g.buf = words;
+    g.n = count;
+    return g;
   }
 
   /** Templates held. */
@@ -48,13 +58,17 @@ export class GalleryLayout {
       throw new IriskError('TEMPLATE_INCOMPATIBLE', `template shape ${t.rows}x${t.cols}x${t.filters} differs from the gallery's ${this.shape.rows}x${this.shape.cols}x${this.shape.filters}`);
     }
     if ((this.n + 1) * this.stride > this.buf.length) {
-      const bigger = new Uint16Array(this.buf.length * 2);
+      const bigger = sharedWords(this.buf.length * 2);
       bigger.set(this.buf);
       this.buf = bigger;
     }
     writeCells(t, this.buf, this.n * this.stride);
     return this.n++;
   }
+}
+
+function sharedWords(n: number): Uint16Array {
+  return new Uint16Array(new SharedArrayBuffer(n * 2));
 }
 
 /** A template's packed cells as the gallery stores them: code cells, then mask cells. */

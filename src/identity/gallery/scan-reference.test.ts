@@ -1,5 +1,6 @@
 /**
- * The gallery layout and the whole-gallery scans (plain TypeScript, WebAssembly): one call returns, for
+ * The gallery layout and the whole-gallery scans (plain TypeScript, WebAssembly, WebAssembly on
+ * worker threads): one call returns, for
  * every template, exactly what the reference matcher returns for that pair, on synthetic
  * templates, genuine variants and adversarial ones (empty and full masks, all-zero and all-one
  * codes), at every rotation count.
@@ -12,6 +13,7 @@ import { genuineVariant, syntheticTemplate } from '../../synth/templates/index.j
 import { GalleryLayout } from './layout.js';
 import { scanReference } from './scan-reference.js';
 import { WasmGalleryScanner } from './scan-wasm.js';
+import { ParallelGalleryScanner } from './scan-parallel.js';
 
 const n = templateBits(DEFAULT_SHAPE);
 const filled = (code: number, mask: number): IrisTemplate => ({ ...DEFAULT_SHAPE, code: new Uint8Array(n).fill(code), mask: new Uint8Array(n).fill(mask), version: TEMPLATE_VERSION });
@@ -39,6 +41,18 @@ describe('gallery scans', () => {
       }
     });
   }
+
+  it('gives the same results on worker threads reading the shared gallery in place', async () => {
+    const parallel = new ParallelGalleryScanner(3);
+    try {
+      for (const probe of templates.slice(5, 9)) expect(await parallel.scan(gallery, probe)).toEqual(templates.map((t) => matchReference(probe, t)));
+      const small = new GalleryLayout(DEFAULT_SHAPE, 1);
+      small.append(templates[0]!); // fewer templates than workers
+      expect(await parallel.scan(small, templates[0]!)).toEqual([matchReference(templates[0]!, templates[0]!)]);
+    } finally {
+      await parallel.close();
+    }
+  }, 60_000);
 
   it('finds a genuine variant at its rotation', () => {
     const [best] = scanReference(gallery, templates[6]!).slice(0, 1);

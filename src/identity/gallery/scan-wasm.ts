@@ -22,6 +22,11 @@ export class WasmGalleryScanner {
 
   /** `probe` against every gallery template, in slot order (as `matchReference(probe, t)`). */
   scan(gallery: GalleryLayout, probe: IrisTemplate, params: MatchParams = DEFAULT_MATCH_PARAMS): MatchResult[] {
+    return this.scanCells(gallery, templateCells(probe), params);
+  }
+
+  /** The same with the probe already packed as the gallery stores templates (`templateCells`). */
+  scanCells(gallery: GalleryLayout, probeCells: Uint16Array, params: MatchParams = DEFAULT_MATCH_PARAMS): MatchResult[] {
     const { bands, stride } = gallery;
     const cols = gallery.shape.cols;
     const words = cols / 4;
@@ -33,7 +38,7 @@ export class WasmGalleryScanner {
     this.ensure(outOff + chunk * shifts * 8);
     let u16 = new Uint16Array(this.k.memory.buffer);
     // The plain probe goes where the gallery chunk will be; the kernel writes its phase copies at BASE.
-    u16.set(templateCells(probe), galleryOff / 2);
+    u16.set(probeCells, galleryOff / 2);
     this.k.preparePhases(galleryOff, BASE, bands, cols);
     const results: MatchResult[] = [];
     const all = gallery.words;

@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { IriskError, isIriskError, type ErrorCode } from '../../lib/errors.js';
 import { loadGray } from '../../lib/image.js';
+import { workerSource } from '../../lib/worker-source.js';
 import type { PipelineConfig } from './config.js';
 import type { Circle } from './geometry.js';
 import { encodeImage } from './pipeline.js';
@@ -74,18 +75,8 @@ export async function encodeOne(job: EncodeJob, config: PipelineConfig, pad: boo
   }
 }
 
-/**
- * How to start a worker: the compiled worker script beside this module, or, when running from
- * TypeScript sources (tests), a small bootstrap that registers tsx and then imports the script.
- */
-function workerSource(): { source: string | URL; eval: boolean } {
-  if (!import.meta.url.endsWith('.ts')) return { source: new URL('./encode-worker.js', import.meta.url), eval: false };
-  const script = new URL('./encode-worker.ts', import.meta.url).href;
-  return { source: `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(script)}); });`, eval: true };
-}
-
 function encodeInWorkers(paths: string[], config: PipelineConfig, n: number, onDone: () => void, pad: boolean): Promise<EncodeOutcome[]> {
-  const start = workerSource();
+  const start = workerSource(import.meta.url, 'encode-worker');
   const outcomes: EncodeOutcome[] = new Array(paths.length);
   let next = 0;
   let finished = 0;

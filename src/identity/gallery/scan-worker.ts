@@ -1,0 +1,20 @@
+/**
+ * Worker thread of the parallel scan: scans its slice of the shared gallery with its own
+ * WebAssembly kernel and posts the results back as one transferable array.
+ */
+import { parentPort } from 'node:worker_threads';
+import type { MatchParams } from '../iris/matcher.js';
+import type { TemplateShape } from '../iris/template.js';
+import { GalleryLayout } from './layout.js';
+import { WasmGalleryScanner } from './scan-wasm.js';
+import { packResults, type ScanJob } from './scan-parallel.js';
+
+const scanner = new WasmGalleryScanner();
+
+parentPort!.on('message', (job: ScanJob & { shape: TemplateShape; params: MatchParams }) => {
+  const all = new Uint16Array(job.buffer);
+  const stride = 2 * (job.shape.rows / 4) * job.shape.cols;
+  const view = GalleryLayout.view(job.shape, all.subarray(job.first * stride, job.end * stride), job.end - job.first);
+  const packed = packResults(scanner.scanCells(view, job.probe, job.params));
+  parentPort!.postMessage({ id: job.id, packed }, [packed.buffer as ArrayBuffer]);
+});
