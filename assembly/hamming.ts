@@ -10,6 +10,14 @@
  * Writes (xor, common) as two u32 per shift s in [-rot, rot] at out + (s + rot) * 8.
  */
 export function rotationCounts(probe: usize, gallery: usize, bands: i32, words: i32, rot: i32, out: usize): void {
+  bandCounts(probe, gallery, bands, bands, words, rot, out);
+}
+
+/**
+ * rotationCounts over the first `used` of a template's `bands` bands only (the layouts keep all
+ * `bands`): the cheap first stage of the cascade.
+ */
+function bandCounts(probe: usize, gallery: usize, bands: i32, used: i32, words: i32, rot: i32, out: usize): void {
   const bandBytes = (<usize>words) << 3;
   const probeBand = bandBytes << 1;
   const probeMaskOff = <usize>bands * probeBand;
@@ -33,7 +41,7 @@ export function rotationCounts(probe: usize, gallery: usize, bands: i32, words: 
     let comA: u64 = 0;
     let xorB: u64 = 0;
     let comB: u64 = 0;
-    for (let band = 0; band < bands; band++) {
+    for (let band = 0; band < used; band++) {
       const bandBase = phase + <usize>band * probeBand;
       // Word w of the probe rolled by s is word (w - q) of its phase copy: with the band written
       // twice, that is word (words - q + w) of the doubled band. Shift s + 4 reads the word before
@@ -120,4 +128,38 @@ export function scanGallery(probe: usize, gallery: usize, count: i32, bands: i32
   const stride = (<usize>bands * <usize>words) << 4;
   const outStride = (<usize>(2 * rot + 1)) << 3;
   for (let t = 0; t < count; t++) rotationCounts(probe, gallery + <usize>t * stride, bands, words, rot, out + <usize>t * outStride);
+}
+
+/**
+ * scanGallery with a cascade: each template is first compared on its first band only (a quarter
+ * of the bits); when no shift brings that partial distance to at most maxPerMille / 1000, the full
+ * comparison is skipped and its counts are written as zeros (no common bits: no match). Returns
+ * the number of templates compared in full.
+ */
+export function scanGalleryCascade(probe: usize, gallery: usize, count: i32, bands: i32, words: i32, rot: i32, out: usize, maxPerMille: i32): i32 {
+  const stride = (<usize>bands * <usize>words) << 4;
+  const shifts = 2 * rot + 1;
+  const outStride = (<usize>shifts) << 3;
+  let full = 0;
+  for (let t = 0; t < count; t++) {
+    const g = gallery + <usize>t * stride;
+    const o = out + <usize>t * outStride;
+    bandCounts(probe, g, bands, 1, words, rot, o);
+    let pass = false;
+    for (let s = 0; s < shifts; s++) {
+      const xor = <u64>load<u32>(o + (<usize>s << 3));
+      const common = <u64>load<u32>(o + (<usize>s << 3) + 4);
+      if (common > 0 && xor * 1000 <= <u64>maxPerMille * common) {
+        pass = true;
+        break;
+      }
+    }
+    if (pass) {
+      bandCounts(probe, g, bands, bands, words, rot, o);
+      full++;
+    } else {
+      memory.fill(o, 0, outStride);
+    }
+  }
+  return full;
 }
