@@ -10,6 +10,7 @@ import { workerSource } from '../../lib/worker-source.js';
 import { DEFAULT_MATCH_PARAMS, type MatchParams, type MatchResult } from '../iris/matcher.js';
 import type { IrisTemplate } from '../iris/template.js';
 import { templateCells, type GalleryLayout } from './layout.js';
+import type { ScanOptions } from './scan-wasm.js';
 
 /** One worker's share of a scan. */
 export interface ScanJob {
@@ -18,6 +19,7 @@ export interface ScanJob {
   first: number;
   end: number;
   probe: Uint16Array;
+  options: ScanOptions;
 }
 
 const FIELDS = 4;
@@ -53,8 +55,8 @@ export class ParallelGalleryScanner {
     });
   }
 
-  /** `probe` against every gallery template, in slot order (as `matchReference(probe, t)`). */
-  async scan(gallery: GalleryLayout, probe: IrisTemplate, params: MatchParams = DEFAULT_MATCH_PARAMS): Promise<MatchResult[]> {
+  /** `probe` against every gallery template, in slot order (as `matchReference(probe, t)`; `options` as WasmGalleryScanner's). */
+  async scan(gallery: GalleryLayout, probe: IrisTemplate, params: MatchParams = DEFAULT_MATCH_PARAMS, options: ScanOptions = {}): Promise<MatchResult[]> {
     const cells = templateCells(probe);
     const n = gallery.size;
     const per = Math.ceil(n / this.workers.length);
@@ -66,7 +68,7 @@ export class ParallelGalleryScanner {
       const id = this.nextId++;
       return new Promise<Float64Array>((resolve, reject) => {
         this.pending.set(id, { resolve, reject });
-        w.postMessage({ id, buffer, first, end, probe: cells, shape: gallery.shape, params });
+        w.postMessage({ id, buffer, first, end, probe: cells, options, shape: gallery.shape, params });
       });
     });
     const results: MatchResult[] = [];

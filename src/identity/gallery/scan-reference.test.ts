@@ -46,6 +46,8 @@ describe('gallery scans', () => {
     const parallel = new ParallelGalleryScanner(3);
     try {
       for (const probe of templates.slice(5, 9)) expect(await parallel.scan(gallery, probe)).toEqual(templates.map((t) => matchReference(probe, t)));
+      const single = new WasmGalleryScanner();
+      expect(await parallel.scan(gallery, templates[0]!, DEFAULT_MATCH_PARAMS, { cascade: 0.42 })).toEqual(single.scan(gallery, templates[0]!, DEFAULT_MATCH_PARAMS, { cascade: 0.42 }));
       const small = new GalleryLayout(DEFAULT_SHAPE, 1);
       small.append(templates[0]!); // fewer templates than workers
       expect(await parallel.scan(small, templates[0]!)).toEqual([matchReference(templates[0]!, templates[0]!)]);

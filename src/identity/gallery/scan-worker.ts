@@ -15,6 +15,6 @@ parentPort!.on('message', (job: ScanJob & { shape: TemplateShape; params: MatchP
   const all = new Uint16Array(job.buffer);
   const stride = 2 * (job.shape.rows / 4) * job.shape.cols;
   const view = GalleryLayout.view(job.shape, all.subarray(job.first * stride, job.end * stride), job.end - job.first);
-  const packed = packResults(scanner.scanCells(view, job.probe, job.params));
+  const packed = packResults(scanner.scanCells(view, job.probe, job.params, job.options));
   parentPort!.postMessage({ id: job.id, packed }, [packed.buffer as ArrayBuffer]);
 });
