@@ -10,10 +10,10 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeImage, type PipelineTrace } from '../src/identity/iris/pipeline.js';
+import { capturePadFeatures } from '../src/identity/pad/capture.js';
 import { padVerdictOf } from '../src/identity/pad/check.js';
 import { loadPadDataset } from '../src/identity/pad/dataset.js';
 import { fittedDetector } from '../src/identity/pad/detector.js';
-import { padFeatures } from '../src/identity/pad/features.js';
 import { fitPadDetector } from '../src/identity/pad/train.js';
 import { decodeGray, type GrayImage } from '../src/lib/image.js';
 import { terminalProgress } from '../src/lib/progress.js';
@@ -61,7 +61,7 @@ export async function benchPad(): Promise<void> {
     let trace: PipelineTrace | null = null;
     try {
       const r = encodeImage(img, undefined, { onTrace: (t) => (trace = t) });
-      padVerdictOf(detector, img, { pupil: r.pupil, iris: r.iris }, (trace as PipelineTrace | null)?.specularMask);
+      padVerdictOf(detector, img, r, trace);
     } catch {
       // rejected before PAD
     }
@@ -98,7 +98,7 @@ export async function benchPad(): Promise<void> {
       continue;
     }
     let t0 = performance.now();
-    const x = padFeatures(img, { pupil: r.pupil, iris: r.iris }, (trace as PipelineTrace | null)?.specularMask);
+    const x = capturePadFeatures(img, r, trace);
     featureMs.push(performance.now() - t0);
     t0 = performance.now();
     detector.score(x);

@@ -31,13 +31,16 @@ export function encodeWithPadFeatures(image: GrayImage, config: PipelineConfig):
     if (!isIriskError(e)) throw e;
     error = e;
   }
-  return { encoded, error, features: featuresOf(image, encoded, trace) };
+  return { encoded, error, features: capturePadFeatures(image, encoded, trace) };
 }
 
-/** The PAD features of a capture given what the pipeline found. */
-function featuresOf(image: GrayImage, encoded: EncodeResult | null, trace: PipelineTrace | null): Float32Array {
-  const t = trace as PipelineTrace | null;
-  const pupil = encoded?.pupil ?? t?.pupil;
-  const iris = encoded?.iris ?? t?.iris;
-  return padFeatures(image, pupil && iris ? { pupil, iris } : null, t?.specularMask);
+/**
+ * The PAD features of a capture given what the pipeline found: its circles (from the result, or
+ * from the trace of a run that failed after segmenting; default circles without either) and the
+ * reflection mask of its trace.
+ */
+export function capturePadFeatures(image: GrayImage, encoded: EncodeResult | null, trace: PipelineTrace | null): Float32Array {
+  const pupil = encoded?.pupil ?? trace?.pupil;
+  const iris = encoded?.iris ?? trace?.iris;
+  return padFeatures(image, pupil && iris ? { pupil, iris } : null, trace?.specularMask);
 }

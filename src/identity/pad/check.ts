@@ -4,13 +4,13 @@
  */
 import { IriskError } from '../../lib/errors.js';
 import type { GrayImage } from '../../lib/image.js';
+import type { EncodeResult, PipelineTrace } from '../iris/pipeline.js';
+import { capturePadFeatures } from './capture.js';
 import type { PadDetector, PadVerdict } from './detector.js';
-import { padFeatures } from './features.js';
-import type { PadSegmentation } from './region.js';
 
-/** The detector's verdict on a capture the pipeline segmented (circles and reflection mask from its trace). */
-export function padVerdictOf(detector: PadDetector, image: GrayImage, seg: PadSegmentation, specularMask?: Uint8Array): PadVerdict {
-  return detector.verdict(padFeatures(image, seg, specularMask));
+/** The detector's verdict on a capture the pipeline encoded (its circles, and the reflection mask of its trace). */
+export function padVerdictOf(detector: PadDetector, image: GrayImage, encoded: EncodeResult, trace: PipelineTrace | null): PadVerdict {
+  return detector.verdict(capturePadFeatures(image, encoded, trace));
 }
 
 /** Throws PAD_ATTACK_SUSPECTED when the verdict is attack; `what` names the capture in the message. */

@@ -1,12 +1,12 @@
 /**
  * The PAD detector as one pipeline stage with a typed score, whatever model sits inside: today an
- * XGBoost booster over the 80 PAD features and two novelty inputs (novelty.ts); a small CNN could implement the same interface. A
- * detector is registered as a version of the `pad` model line with its operating threshold in the
+ * XGBoost booster over the 80 PAD features and the (optional) novelty input (novelty.ts); a small
+ * CNN could implement the same interface. A detector is registered as a version of the `pad` model line with its operating threshold in the
  * metadata, and loaded back by reference (default `pad@champion`).
  */
 import { IriskError } from '../../lib/errors.js';
 import { scorerFilesFor, scorerFromFiles } from '../../ml/models/scorer.js';
-import { codeVersion, type ModelRegistry } from '../../ml/registry/index.js';
+import { codeVersion, openRegistry, type ModelRegistry } from '../../ml/registry/index.js';
 import { LIVE_RANGES_FILE, modelInputRow, PAD_MODEL_INPUTS, parseLiveRanges, serializeLiveRanges, type LiveRanges } from './novelty.js';
 import type { FittedPadDetector } from './train.js';
 
@@ -95,6 +95,16 @@ export async function registerPadDetector(registry: ModelRegistry, fitted: Fitte
     },
   });
   return registered.version.id;
+}
+
+/** Loads a registered detector from the registry of a data directory (opened and closed here). */
+export async function openPadDetector(dataDir: string, ref = DEFAULT_PAD_MODEL_REF): Promise<PadDetector> {
+  const registry = await openRegistry(dataDir);
+  try {
+    return await loadPadDetector(registry, ref);
+  } finally {
+    registry.close();
+  }
 }
 
 /**

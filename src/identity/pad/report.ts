@@ -66,7 +66,7 @@ export function padEvalReportJson(ds: PadDataset, p: PadProtocols, context: Reco
       return [sp, { apcerAtBpcer: { [String(atBpcer.target)]: round(atBpcer.apcer[sp]!) }, ...operatingJson(r.operating), eer: round(r.pooled.eer[sp]!) }];
     }),
   );
-  const looMax = Math.max(...Object.values(p.leaveOneOut).map((r, i) => Object.values(r.pooled.apcerAtBpcer)[0]!.apcer[Object.keys(p.leaveOneOut)[i]!]!));
+  const looMax = Math.max(...Object.entries(p.leaveOneOut).map(([sp, r]) => Object.values(r.pooled.apcerAtBpcer)[0]!.apcer[sp]!));
   return {
     dataset: ds.dir,
     decisionRule: PAD_DECISION_RULE,

@@ -1,18 +1,18 @@
 /**
  * Training the PAD detector: XGBoost (the shared trainer) on PAD feature vectors labelled attack
- * (1) or bona fide (0), plus two inputs measuring how far outside the live eyes' range a vector
- * lies (novelty.ts), and an operating threshold chosen for a target APCER from out-of-fold
+ * (1) or bona fide (0), optionally with an input counting the features outside the live eyes'
+ * range (novelty.ts), and an operating threshold chosen for a target APCER from out-of-fold
  * scores (folds grouped by subject, so no person's eyes sit on both sides), never from the
  * training scores themselves, which are overconfident.
  */
 import { IriskError } from '../../lib/errors.js';
 import { Rng } from '../../lib/rng.js';
 import type { LabelledData } from '../../ml/data/dataset.js';
-import { thresholdForApcer } from '../../ml/evaluation/pad.js';
+import { groupPadScores, thresholdForMaxApcer } from '../../ml/evaluation/pad.js';
+import { sigmoid } from '../../ml/models/logit.js';
 import { XgbModel } from '../../ml/models/xgboost/model.js';
 import { resolveXgbParams, type XgbParams } from '../../ml/models/xgboost/params.js';
 import { trainXgboost } from '../../ml/models/xgboost/train.js';
-import { BONA_FIDE_SPECIES } from '../iris/dataset.js';
 import { fitLiveRanges, modelInputs, noLiveRanges, type LiveRanges } from './novelty.js';
 
 /** Labelled PAD feature vectors: `labels` 1 = attack; `species` and `groups` (subject) per row. */
@@ -94,7 +94,7 @@ export function trainPadBooster(data: PadTrainingData, rows: readonly number[], 
 /** Attack probabilities of `rows` under a booster. */
 export function padScores(booster: PadBooster, data: PadTrainingData, rows: readonly number[]): Float64Array {
   const margins = booster.model.margins(modelInputs(data, rows, booster.ranges));
-  return margins.map((m) => 1 / (1 + Math.exp(-m)));
+  return margins.map(sigmoid);
 }
 
 /**
@@ -120,14 +120,7 @@ export function fitPadDetector(data: PadTrainingData, rows: readonly number[], o
       if (fold[i] === f) oof[i] = scores[j++]!;
     });
   }
-  const bySpecies = new Map<string, number[]>();
-  rows.forEach((r, i) => {
-    if (data.labels[r] !== 1) return;
-    const s = data.species[r]!;
-    if (!bySpecies.has(s)) bySpecies.set(s, []);
-    bySpecies.get(s)!.push(oof[i]!);
-  });
-  let threshold = Infinity;
-  for (const scores of bySpecies.values()) threshold = Math.min(threshold, thresholdForApcer(scores, targetApcer));
-  return { ...trainPadBooster(data, rows, params, options.novelty === true), params, threshold, targetApcer, speciesSeen: [...bySpecies.keys()].filter((s) => s !== BONA_FIDE_SPECIES).sort(), novelty: options.novelty === true };
+  const scored = groupPadScores(rows.map((r, i) => ({ score: oof[i]!, isAttack: data.labels[r] === 1, species: data.species[r]! })));
+  const threshold = thresholdForMaxApcer(scored, targetApcer);
+  return { ...trainPadBooster(data, rows, params, options.novelty === true), params, threshold, targetApcer, speciesSeen: [...scored.species.keys()].sort(), novelty: options.novelty === true };
 }

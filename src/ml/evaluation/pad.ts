@@ -172,6 +172,18 @@ function sortedFinite(scores: ArrayLike<number>, what: string): Float64Array {
   return sorted;
 }
 
+/**
+ * The largest threshold keeping every species' APCER at most `target`: the smallest of the
+ * per-species `thresholdForApcer`. Throws DATASET_INVALID without attack presentations.
+ */
+export function thresholdForMaxApcer(samples: ScoresInput, target: number): number {
+  const g = grouped(samples);
+  requireAttacks(g);
+  let t = Infinity;
+  for (const scores of g.species.values()) t = Math.min(t, thresholdForApcer(scores, target));
+  return t;
+}
+
 /** BPCER at one APCER ceiling, per species and for the worst species. */
 export interface BpcerAtApcerEntry {
   readonly target: number;
@@ -384,7 +396,5 @@ function operatingThreshold(g: GroupedPadScores, choice: PadThresholdChoice): nu
     return choice.threshold;
   }
   if ('bpcer' in choice) return thresholdForBpcer(g.bonafide, choice.bpcer);
-  let t = Infinity;
-  for (const scores of g.species.values()) t = Math.min(t, thresholdForApcer(scores, choice.maxApcer));
-  return t;
+  return thresholdForMaxApcer(g, choice.maxApcer);
 }

@@ -11,8 +11,7 @@ import { writeDebugImages } from '../../../identity/iris/debug.js';
 import { loadPipelineConfig, loadTemplateOrImage } from '../../../identity/iris/io.js';
 import type { EncodeResult, PipelineTrace } from '../../../identity/iris/pipeline.js';
 import { padVerdictOf, requireBonaFide } from '../../../identity/pad/check.js';
-import { DEFAULT_PAD_MODEL_REF, loadPadDetector, type PadVerdict } from '../../../identity/pad/detector.js';
-import { openRegistry } from '../../../ml/registry/index.js';
+import { DEFAULT_PAD_MODEL_REF, openPadDetector, type PadVerdict } from '../../../identity/pad/detector.js';
 import { dataDir } from './demo.js';
 import { maskedFraction, serializeTemplate } from '../../../identity/iris/template.js';
 import { compareTemplates } from '../../../identity/iris/wasm-matcher.js';
@@ -142,14 +141,8 @@ export function registerIrisCommands(program: Command): void {
 
 /** The PAD verdict on an encoded capture; throws PAD_ATTACK_SUSPECTED for an attack. */
 async function checkPresentation(image: string, trace: PipelineTrace, result: EncodeResult, ref: string, dir: string | undefined): Promise<PadVerdict & { model: string | null }> {
-  const registry = await openRegistry(dataDir(dir));
-  let detector;
-  try {
-    detector = await loadPadDetector(registry, ref);
-  } finally {
-    registry.close();
-  }
-  const verdict = padVerdictOf(detector, trace.image!, { pupil: result.pupil, iris: result.iris }, trace.specularMask);
+  const detector = await openPadDetector(dataDir(dir), ref);
+  const verdict = padVerdictOf(detector, trace.image!, result, trace);
   requireBonaFide(verdict, image, detector);
   return { ...verdict, model: detector.version };
 }

@@ -9,7 +9,7 @@ import { IriskError } from '../../../lib/errors.js';
 import { silentProgress, terminalProgress } from '../../../lib/progress.js';
 import { loadPipelineConfig } from '../../../identity/iris/io.js';
 import { loadPadDataset, padDataFingerprint, type PadDataset } from '../../../identity/pad/dataset.js';
-import { DEFAULT_PAD_MODEL_REF, loadPadDetector, PAD_MODEL_LINE, registerPadDetector } from '../../../identity/pad/detector.js';
+import { DEFAULT_PAD_MODEL_REF, openPadDetector, PAD_MODEL_LINE, registerPadDetector } from '../../../identity/pad/detector.js';
 import { withReferenceLive } from '../../../identity/pad/domain.js';
 import { padCuesBySpecies } from '../../../identity/pad/explain.js';
 import { evaluatePadProtocols, scoreWithDetector } from '../../../identity/pad/evaluate.js';
@@ -171,14 +171,8 @@ async function padEval(dataset: string, opts: PadEvalOptions): Promise<void> {
 }
 
 async function padEvalModel(dataset: string, ref: string, opts: PadEvalOptions): Promise<void> {
-  const registry = await openRegistry(dataDir(opts.dataDir));
-  let detector;
-  try {
-    detector = await loadPadDetector(registry, ref);
-  } finally {
-    registry.close();
-  }
   if (opts.targetApcer !== String(DEFAULT_TARGET_APCER)) throw new IriskError('USAGE', '--target-apcer does not apply with --model: the registered detector brings its own threshold');
+  const detector = await openPadDetector(dataDir(opts.dataDir), ref);
   const ds = await featurise(dataset, opts, false);
   const report = await writePadModelReport(opts.report, ds, scoreWithDetector(ds.data, detector), { model: detector.version, threshold: detector.threshold });
   const apcer = report.apcer as Record<string, number>;
