@@ -6,7 +6,7 @@
  * reads four cells per 64-bit word, and a scan reads memory once, in order.
  */
 import { IriskError } from '../../lib/errors.js';
-import { packTemplate } from '../iris/matcher.js';
+import { packTemplate, type PackedTemplate } from '../iris/matcher.js';
 import type { IrisTemplate, TemplateShape } from '../iris/template.js';
 
 /** Templates packed back to back: template t's words are `words[t * stride, (t + 1) * stride)`. */
@@ -24,8 +24,9 @@ export class GalleryLayout {
     readonly shape: TemplateShape,
     capacity = 1024,
   ) {
-    if (shape.rows % 4 !== 0 || shape.filters !== 2) {
-      throw new IriskError('TEMPLATE_INCOMPATIBLE', `The gallery needs rows divisible by 4 and 2 filters (got ${shape.rows} rows, ${shape.filters} filters)`);
+    // Four code rows and two filters fill a 16-bit cell; the WebAssembly kernel reads four cells per 64-bit word.
+    if (shape.rows % 4 !== 0 || shape.filters !== 2 || shape.cols % 4 !== 0) {
+      throw new IriskError('TEMPLATE_INCOMPATIBLE', `The gallery needs rows and columns divisible by 4 and 2 filters (got ${shape.rows} rows, ${shape.cols} columns, ${shape.filters} filters)`);
     }
     this.bands = shape.rows / 4;
     this.cells = this.bands * shape.cols;
@@ -33,13 +34,19 @@ export class GalleryLayout {
     this.buf = sharedWords(Math.max(1, capacity) * this.stride);
   }
 
-  /** A read-only view of `count` templates already laid out in `words` (a scan worker's side). */
-  static view(shape: TemplateShape, words: Uint16Array, count: number): GalleryLayout {
+  /** A read-only view of templates [first, end) of a gallery whose words are `words` (a scan worker's side). */
+  static view(shape: TemplateShape, words: Uint16Array, first: number, end: number): GalleryLayout {
     const g = new GalleryLayout(shape, 1);
-    if (words.length < count * g.stride) throw new IriskError('INTERNAL', `gallery view of ${count} templates needs ${count * g.stride} words, got ${words.length}`);
-    g.buf = words;
-    g.n = count;
+    if (words.length < end * g.stride) throw new IriskError('INTERNAL', `gallery view up to template ${end} needs ${end * g.stride} words, got ${words.length}`);
+    g.buf = words.subarray(first * g.stride, end * g.stride);
+    g.n = end - first;
     return g;
+  }
+
+  /** Template `t` as the packed matcher reads it (views into the layout, no copy). */
+  packedAt(t: number): PackedTemplate {
+    const at = t * this.stride;
+    return { shape: this.shape, bands: this.bands, code: this.buf.subarray(at, at + this.cells), mask: this.buf.subarray(at + this.cells, at + this.stride) };
   }
 
   /** Templates held. */

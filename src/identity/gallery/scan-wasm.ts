@@ -6,12 +6,11 @@
  */
 import { bestOfCounts, DEFAULT_MATCH_PARAMS, type MatchParams, type MatchResult } from '../iris/matcher.js';
 import type { IrisTemplate } from '../iris/template.js';
-import { instantiateKernel, type KernelExports } from '../iris/wasm-matcher.js';
+import { ensureKernelMemory, instantiateKernel, KERNEL_BASE as BASE, probePhaseBytes, type KernelExports } from '../iris/wasm-matcher.js';
 import { templateCells, type GalleryLayout } from './layout.js';
 
 /** Templates copied into kernel memory per call: 16,384 x 4 kB = 64 MB for the default shape. */
 const CHUNK = 16_384;
-const BASE = 1024;
 
 /** Options of a scan. */
 export interface ScanOptions {
@@ -44,10 +43,9 @@ export class WasmGalleryScanner {
     const words = cols / 4;
     const shifts = 2 * params.rotations + 1;
     const chunk = Math.min(this.chunkSize, Math.max(1, gallery.size));
-    const probeBytes = 4 * 2 * bands * 2 * cols * 2;
-    const galleryOff = BASE + probeBytes;
+    const galleryOff = BASE + probePhaseBytes(bands, cols);
     const outOff = galleryOff + chunk * stride * 2;
-    this.ensure(outOff + chunk * shifts * 8);
+    ensureKernelMemory(this.k, outOff - BASE + chunk * shifts * 8);
     let u16 = new Uint16Array(this.k.memory.buffer);
     // The plain probe goes where the gallery chunk will be; the kernel writes its phase copies at BASE.
     u16.set(probeCells, galleryOff / 2);
@@ -70,10 +68,5 @@ export class WasmGalleryScanner {
       for (let t = 0; t < n; t++) results.push(bestOfCounts(counts, t * shifts * 2, params));
     }
     return results;
-  }
-
-  private ensure(bytes: number): void {
-    const need = bytes - this.k.memory.buffer.byteLength;
-    if (need > 0) this.k.memory.grow(Math.ceil(need / 65536));
   }
 }

@@ -12,9 +12,7 @@ import { packResults, type ScanJob } from './scan-parallel.js';
 const scanner = new WasmGalleryScanner();
 
 parentPort!.on('message', (job: ScanJob & { shape: TemplateShape; params: MatchParams }) => {
-  const all = new Uint16Array(job.buffer);
-  const stride = 2 * (job.shape.rows / 4) * job.shape.cols;
-  const view = GalleryLayout.view(job.shape, all.subarray(job.first * stride, job.end * stride), job.end - job.first);
+  const view = GalleryLayout.view(job.shape, new Uint16Array(job.buffer), job.first, job.end);
   const packed = packResults(scanner.scanCells(view, job.probe, job.params, job.options));
   parentPort!.postMessage({ id: job.id, packed }, [packed.buffer as ArrayBuffer]);
 });

@@ -153,8 +153,7 @@ export function packTemplate(t: IrisTemplate): PackedTemplate {
   return { shape: { rows: t.rows, cols: t.cols, filters: t.filters }, bands, code, mask };
 }
 
-/** Bits set in every 16-bit value. */
-export const POP16 = (() => {
+const POP16 = (() => {
   const t = new Uint8Array(65536);
   for (let i = 1; i < 65536; i++) t[i] = (i & 1) + t[i >> 1]!;
   return t;

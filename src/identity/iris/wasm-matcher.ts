@@ -40,9 +40,12 @@ function load(): KernelExports {
   return kernel;
 }
 
-const BASE = 1024;
+/** Where the kernel's working data starts in its memory (below: the module's own data). */
+export const KERNEL_BASE = 1024;
+const BASE = KERNEL_BASE;
 
-function ensureMemory(k: KernelExports, bytes: number): void {
+/** Grows the kernel memory, if needed, to hold `bytes` from KERNEL_BASE on. */
+export function ensureKernelMemory(k: KernelExports, bytes: number): void {
   const need = BASE + bytes - k.memory.buffer.byteLength;
   if (need > 0) k.memory.grow(Math.ceil(need / 65536));
 }
@@ -56,9 +59,9 @@ function memoryViews(k: KernelExports): { u16: Uint16Array; u32: Uint32Array } {
   return views;
 }
 
-/** Bytes of the probe area: 4 phases x (code + mask) x bands x the band written twice. */
-function probeBytes(t: PackedTemplate): number {
-  return 4 * 2 * t.bands * 2 * t.shape.cols * 2;
+/** Bytes of the probe area preparePhases writes: 4 phases x (code + mask) x bands x the band written twice. */
+export function probePhaseBytes(bands: number, cols: number): number {
+  return 4 * 2 * bands * 2 * cols * 2;
 }
 
 /** The probe whose phase copies are in the kernel memory now. */
@@ -79,9 +82,9 @@ export class WasmProbe {
     private readonly params: MatchParams = DEFAULT_MATCH_PARAMS,
   ) {
     this.plane = probe.bands * probe.shape.cols;
-    this.galleryOff = BASE + probeBytes(probe);
+    this.galleryOff = BASE + probePhaseBytes(probe.bands, probe.shape.cols);
     this.outOff = this.galleryOff + 2 * this.plane * 2;
-    ensureMemory(this.k, probeBytes(probe) + 2 * this.plane * 2 + 8 * (2 * params.rotations + 1));
+    ensureKernelMemory(this.k, probePhaseBytes(probe.bands, probe.shape.cols) + 2 * this.plane * 2 + 8 * (2 * params.rotations + 1));
     this.stage();
   }
 
