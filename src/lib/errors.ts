@@ -43,6 +43,10 @@ export const ERROR_CODES = {
   EVENT_FILE_UNREADABLE: 'input',
   DECISION_NOT_FOUND: 'input',
   PAD_ATTACK_SUSPECTED: 'input',
+  DUPLICATE: 'input',
+  PERSON_EXISTS: 'input',
+  PERSON_NOT_FOUND: 'input',
+  STORE_CORRUPT: 'input',
   INTERNAL: 'internal',
 } as const satisfies Record<string, ErrorKind>;
 

@@ -43,6 +43,24 @@ export class GalleryLayout {
     return g;
   }
 
+  /**
+   * A gallery over `count` templates already laid out in `words` (a SharedArrayBuffer-backed array,
+   * e.g. read straight from a file); the array's spare length is room to append into.
+   */
+  static adopt(shape: TemplateShape, words: Uint16Array, count: number): GalleryLayout {
+    const g = new GalleryLayout(shape, 1);
+    if (!(words.buffer instanceof SharedArrayBuffer)) throw new IriskError('INTERNAL', 'a gallery layout lives in a SharedArrayBuffer');
+    if (words.length < count * g.stride) throw new IriskError('INTERNAL', `${count} templates need ${count * g.stride} words, got ${words.length}`);
+    g.buf = words;
+    g.n = count;
+    return g;
+  }
+
+  /** Words to hold `count` templates of `shape` (to size a buffer for `adopt`). */
+  static wordsFor(shape: TemplateShape, count: number): number {
+    return count * 2 * (shape.rows / 4) * shape.cols;
+  }
+
   /** Template `t` as the packed matcher reads it (views into the layout, no copy). */
   packedAt(t: number): PackedTemplate {
     const at = t * this.stride;
@@ -72,9 +90,19 @@ export class GalleryLayout {
     writeCells(t, this.buf, this.n * this.stride);
     return this.n++;
   }
+
+  /**
+   * Clears slot `t` in place: code and mask all zeros, so it has no usable bit and never matches
+   * (distance 1 for every probe). Scans see the change at once.
+   */
+  erase(t: number): void {
+    if (!Number.isInteger(t) || t < 0 || t >= this.n) throw new IriskError('INTERNAL', `no slot ${t} in a gallery of ${this.n}`);
+    this.buf.fill(0, t * this.stride, (t + 1) * this.stride);
+  }
 }
 
-function sharedWords(n: number): Uint16Array {
+/** A SharedArrayBuffer-backed array of `n` 16-bit words. */
+export function sharedWords(n: number): Uint16Array {
   return new Uint16Array(new SharedArrayBuffer(n * 2));
 }
 

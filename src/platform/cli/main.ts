@@ -9,6 +9,7 @@ import { registerModelsCommands } from './commands/models.js';
 import { registerTrainCommands } from './commands/train.js';
 import { registerCreditCommands } from './commands/credit.js';
 import { registerPadCommands } from './commands/pad.js';
+import { registerGalleryCommands } from './commands/gallery.js';
 
 /** Builds the command tree (exported for tests). */
 export function buildProgram(): Command {
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerSynthCommands(program);
   registerIrisCommands(program);
   registerPadCommands(program);
+  registerGalleryCommands(program);
   registerDemoCommand(program);
   registerModelsCommands(program);
   registerTrainCommands(program);

@@ -140,7 +140,7 @@ export function registerIrisCommands(program: Command): void {
 }
 
 /** The PAD verdict on an encoded capture; throws PAD_ATTACK_SUSPECTED for an attack. */
-async function checkPresentation(image: string, trace: PipelineTrace, result: EncodeResult, ref: string, dir: string | undefined): Promise<PadVerdict & { model: string | null }> {
+export async function checkPresentation(image: string, trace: PipelineTrace, result: EncodeResult, ref: string, dir: string | undefined): Promise<PadVerdict & { model: string | null }> {
   const detector = await openPadDetector(dataDir(dir), ref);
   const verdict = padVerdictOf(detector, trace.image!, result, trace);
   requireBonaFide(verdict, image, detector);

@@ -1,0 +1,237 @@
+/**
+ * The enrolled gallery: 1:N search over every template, and enrolment exactly once per person.
+ *
+ * Enrolments and deletions run one at a time (an in-process queue; the index file's lock keeps
+ * other processes out), and each enrolment searches the gallery as it stands after every earlier
+ * one has committed: of two concurrent enrolments of one person, the second finds the first and
+ * fails with DUPLICATE naming them. A person is acknowledged only once their row is committed
+ * (see store.ts), and deleted persons leave search and disk before `delete` returns.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { IriskError } from '../../lib/errors.js';
+import { packTemplate, type MatchResult } from '../iris/matcher.js';
+import type { IrisTemplate, TemplateShape } from '../iris/template.js';
+import { DEFAULT_DUPLICATE_POLICY, duplicatesOf, isMatch, type DuplicateMatch, type DuplicatePolicy } from './duplicates.js';
+import type { GalleryLayout } from './layout.js';
+import { ParallelGalleryScanner } from './scan-parallel.js';
+import { WasmGalleryScanner, type ScanOptions } from './scan-wasm.js';
+import { openGalleryStore, personExists, personNotFound, type EnrolledPerson, type GalleryStore } from './store.js';
+
+/** How a gallery is opened. */
+export interface GalleryOptions {
+  /** Shape of a new gallery's templates (default: the pipeline's 16x256x2). */
+  readonly shape?: TemplateShape;
+  /** Duplicate rule, threshold, mirror check, match parameters. */
+  readonly policy?: Partial<DuplicatePolicy>;
+  /** 'single': one thread; 'parallel': worker threads; 'auto' (default): parallel from 20,000 templates on. */
+  readonly scanner?: 'auto' | 'single' | 'parallel';
+  /** Cascade ceiling for searches (see ScanOptions.cascade); off when undefined. */
+  readonly cascade?: number;
+}
+
+/** A gallery hit: an enrolled person and the eye a probe matched best. */
+export interface SearchHit {
+  readonly personId: string;
+  readonly enrolledEye: 'left' | 'right';
+  readonly distance: number;
+  readonly rotation: number;
+  readonly overlapBits: number;
+  /** Below the policy's threshold. */
+  readonly match: boolean;
+}
+
+/** What `stats()` reports. */
+export interface GalleryStats {
+  readonly persons: number;
+  readonly templates: number;
+  /** Slots of deleted persons (zeroed, still scanned until compaction). */
+  readonly erasedSlots: number;
+  readonly shape: TemplateShape;
+  readonly bytesInMemory: number;
+  readonly policy: Omit<DuplicatePolicy, 'params'> & { rotations: number };
+  readonly scanner: string;
+}
+
+/** Something that scans one probe against every slot (one thread or worker threads). */
+interface Scanner {
+  readonly name: string;
+  scan(layout: GalleryLayout, probe: IrisTemplate, options: ScanOptions): Promise<MatchResult[]>;
+  close(): Promise<void>;
+}
+
+const AUTO_PARALLEL_FROM = 20_000;
+const MAX_PERSON_ID = 256;
+
+/** An open gallery; `close()` when done. */
+export class Gallery {
+  private readonly persons = new Map<string, EnrolledPerson>();
+  private owners: (EnrolledPerson | null)[] = [];
+  private queue: Promise<unknown> = Promise.resolve();
+  private scanner: Scanner | null = null;
+  readonly policy: DuplicatePolicy;
+
+  private constructor(
+    private readonly store: GalleryStore,
+    private readonly layout: GalleryLayout,
+    persons: readonly EnrolledPerson[],
+    private readonly options: GalleryOptions,
+    /** Slots cleaned on open (uncommitted or half-deleted templates a crash left). */
+    readonly repairedSlots: number,
+  ) {
+    this.policy = { ...DEFAULT_DUPLICATE_POLICY, ...options.policy };
+    this.owners = new Array<EnrolledPerson | null>(layout.size).fill(null);
+    for (const p of persons) this.own(p);
+  }
+
+  /** True when a gallery has been created under `<dataDir>/gallery`. */
+  static existsIn(dataDir: string): boolean {
+    return existsSync(join(dataDir, 'gallery', 'index.duckdb'));
+  }
+
+  /** Opens (creating when absent) the gallery under `<dataDir>/gallery`. */
+  static async open(dataDir: string, options: GalleryOptions = {}): Promise<Gallery> {
+    const { store, loaded } = await openGalleryStore(join(dataDir, 'gallery'), options.shape);
+    return new Gallery(store, loaded.layout, loaded.persons, options, loaded.repairedSlots);
+  }
+
+  /**
+   * Enrols a person (left and right templates) unless they are already enrolled under any id:
+   * DUPLICATE (details: the matching person id and both eyes' distances) when the policy finds
+   * them; PERSON_EXISTS when the id is taken by someone else. Resolves once durable.
+   */
+  async enroll(personId: string, left: IrisTemplate, right: IrisTemplate): Promise<EnrolledPerson> {
+    checkPersonId(personId);
+    this.checkShape(left, 'left');
+    this.checkShape(right, 'right');
+    return this.exclusive(async () => {
+      const [dup] = await this.duplicates(left, right);
+      if (dup) {
+        throw new IriskError('DUPLICATE', `already enrolled as ${dup.personId}${dup.mirrored ? ' (eyes swapped)' : ''}: left ${dup.left.distance.toFixed(3)}, right ${dup.right.distance.toFixed(3)} (threshold ${this.policy.threshold}, ${this.policy.rule.toUpperCase()} rule)`, {
+          personId: dup.personId,
+          match: dup,
+        });
+      }
+      if (this.persons.has(personId)) throw personExists(personId);
+      const slot = this.layout.size;
+      const person = await this.store.commitPerson(personId, slot, left, right);
+      this.layout.append(left);
+      this.layout.append(right);
+      this.own(person);
+      return person;
+    });
+  }
+
+  /** Enrolled persons that (left, right) matches under the policy, best first. */
+  async duplicates(left: IrisTemplate, right: IrisTemplate): Promise<DuplicateMatch[]> {
+    this.checkShape(left, 'left');
+    this.checkShape(right, 'right');
+    const scans = { left: await this.scan(left), right: this.policy.rule === 'or' ? await this.scan(right) : null };
+    return duplicatesOf(this.layout, { owner: (s) => this.owners[s] ?? null }, { left: packTemplate(left), right: packTemplate(right) }, scans, this.policy);
+  }
+
+  /** The `top` enrolled persons closest to one eye's template (either enrolled eye), closest first. */
+  async search(probe: IrisTemplate, top = 10): Promise<SearchHit[]> {
+    this.checkShape(probe, 'probe');
+    const results = await this.scan(probe);
+    const best = new Map<string, SearchHit>();
+    results.forEach((r, slot) => {
+      const p = this.owners[slot];
+      if (!p || r.overlapBits === 0) return;
+      const prior = best.get(p.personId);
+      if (prior && prior.distance <= r.distance) return;
+      best.set(p.personId, { personId: p.personId, enrolledEye: slot === p.leftSlot ? 'left' : 'right', distance: r.distance, rotation: r.rotation, overlapBits: r.overlapBits, match: isMatch(r, this.policy) });
+    });
+    return [...best.values()].sort((a, b) => a.distance - b.distance || (a.personId < b.personId ? -1 : 1)).slice(0, top);
+  }
+
+  /** Removes a person from search and from disk; PERSON_NOT_FOUND when not enrolled. */
+  delete(personId: string): Promise<void> {
+    return this.exclusive(async () => {
+      const person = this.persons.get(personId);
+      if (!person) throw personNotFound(personId);
+      await this.store.deletePerson(person);
+      for (const s of [person.leftSlot, person.rightSlot]) {
+        this.owners[s] = null;
+        this.layout.erase(s);
+      }
+      this.persons.delete(personId);
+    });
+  }
+
+  /** The enrolled person with this id, or undefined. */
+  person(personId: string): EnrolledPerson | undefined {
+    return this.persons.get(personId);
+  }
+
+  /** Ids of every enrolled person, in enrolment order. */
+  personIds(): string[] {
+    return [...this.persons.values()].sort((a, b) => a.leftSlot - b.leftSlot).map((p) => p.personId);
+  }
+
+  /** Counts and settings. */
+  stats(): GalleryStats {
+    const { params, ...policy } = this.policy;
+    return {
+      persons: this.persons.size,
+      templates: this.layout.size,
+      erasedSlots: this.layout.size - 2 * this.persons.size,
+      shape: this.layout.shape,
+      bytesInMemory: this.layout.size * this.layout.stride * 2,
+      policy: { ...policy, rotations: params.rotations },
+      scanner: this.scanner?.name ?? this.scannerKind(),
+    };
+  }
+
+  /** Stops scan workers and closes the store (after queued enrolments finish). */
+  async close(): Promise<void> {
+    await this.queue.catch(() => undefined);
+    await this.scanner?.close();
+    this.store.close();
+  }
+
+  private own(p: EnrolledPerson): void {
+    this.persons.set(p.personId, p);
+    this.owners[p.leftSlot] = p;
+    this.owners[p.rightSlot] = p;
+  }
+
+  private async scan(probe: IrisTemplate): Promise<MatchResult[]> {
+    this.scanner ??= makeScanner(this.scannerKind(), this.policy);
+    return this.scanner.scan(this.layout, probe, this.options.cascade === undefined ? {} : { cascade: this.options.cascade });
+  }
+
+  private scannerKind(): 'single' | 'parallel' {
+    const kind = this.options.scanner ?? 'auto';
+    return kind === 'auto' ? (this.layout.size >= AUTO_PARALLEL_FROM ? 'parallel' : 'single') : kind;
+  }
+
+  private checkShape(t: IrisTemplate, what: string): void {
+    const s = this.layout.shape;
+    if (t.rows !== s.rows || t.cols !== s.cols || t.filters !== s.filters) {
+      throw new IriskError('TEMPLATE_INCOMPATIBLE', `the ${what} template is ${t.rows}x${t.cols}x${t.filters}; this gallery holds ${s.rows}x${s.cols}x${s.filters} templates`);
+    }
+  }
+
+  /** Runs `fn` after every earlier enrolment or deletion has finished. */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+}
+
+function makeScanner(kind: 'single' | 'parallel', policy: DuplicatePolicy): Scanner {
+  if (kind === 'parallel') {
+    const p = new ParallelGalleryScanner();
+    return { name: 'parallel', scan: (layout, probe, options) => p.scan(layout, probe, policy.params, options), close: () => p.close() };
+  }
+  const w = new WasmGalleryScanner();
+  return { name: 'single', scan: async (layout, probe, options) => w.scan(layout, probe, policy.params, options), close: async () => undefined };
+}
+
+function checkPersonId(id: string): void {
+  if (typeof id !== 'string' || id.length === 0 || id.length > MAX_PERSON_ID || /[\u0000-\u001f\u007f]/.test(id)) {
+    throw new IriskError('USAGE', `a person id is 1-${MAX_PERSON_ID} printable characters (got ${JSON.stringify(String(id).slice(0, 40))})`);
+  }
+}

@@ -1,0 +1,219 @@
+/**
+ * The gallery on disk, under `<data-dir>/gallery/`:
+ *
+ * - `templates.bin`: every template's packed cells (as the scan layout holds them), slot after
+ *   slot, so loading is one read straight into the shared scan buffer. Written before the commit.
+ * - `index.duckdb`: who is enrolled (person id, left slot, right slot, time) and the template
+ *   shape. A row committed here is the enrolment; nothing else is.
+ *
+ * Enrolment: write both templates at the next two slots and fsync, then commit the row. Killed
+ * before the commit, the slots hold bytes no row points at: the next open truncates them away.
+ * Deletion: commit the row's removal, then overwrite both slots with zeros and fsync. Killed in
+ * between, the next open zeroes every slot no row points at. So after any crash the gallery holds
+ * exactly the committed enrolments, and a deleted person's templates are gone from the file.
+ */
+import { closeSync, fdatasyncSync, fstatSync, ftruncateSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { openDatabase, type Database } from '../../lib/duckdb.js';
+import { IriskError } from '../../lib/errors.js';
+import { DEFAULT_SHAPE, type IrisTemplate, type TemplateShape } from '../iris/template.js';
+import { GalleryLayout, sharedWords, templateCells } from './layout.js';
+
+/** An enrolled person: a left and a right template, at two slots of the layout. */
+export interface EnrolledPerson {
+  readonly personId: string;
+  readonly leftSlot: number;
+  readonly rightSlot: number;
+  readonly enrolledAt: Date;
+}
+
+/** What a store holds once opened. */
+export interface LoadedGallery {
+  readonly layout: GalleryLayout;
+  readonly persons: EnrolledPerson[];
+  /** Slots that held uncommitted or deleted templates and were cleaned on this open. */
+  readonly repairedSlots: number;
+}
+
+const SCHEMA = [
+  `CREATE TABLE IF NOT EXISTS gallery_meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS gallery_persons (person_id VARCHAR PRIMARY KEY, left_slot BIGINT NOT NULL, right_slot BIGINT NOT NULL, enrolled_at TIMESTAMP NOT NULL)`,
+];
+/** Bytes per read or write call (below the 2 GB a single call may move). */
+const IO_CHUNK = 1 << 30;
+/** Spare room, as a fraction of the templates loaded, left for enrolments before the first growth. */
+const HEADROOM = 0.25;
+
+/** Persistence of one gallery: open with `openGalleryStore`, `close()` when done. */
+export class GalleryStore {
+  private constructor(
+    private readonly db: Database,
+    private readonly fd: number,
+    readonly shape: TemplateShape,
+    /** Bytes per template slot in templates.bin. */
+    readonly slotBytes: number,
+  ) {}
+
+  /** @internal use `openGalleryStore`. */
+  static async open(dir: string, shape: TemplateShape | undefined): Promise<{ store: GalleryStore; loaded: LoadedGallery }> {
+    mkdirSync(dir, { recursive: true });
+    const db = await openDatabase(join(dir, 'index.duckdb'));
+    let fd = -1;
+    try {
+      for (const sql of SCHEMA) await db.run(sql);
+      const stored = await storedShape(db, shape);
+      fd = openSync(join(dir, 'templates.bin'), 'a+');
+      closeSync(fd);
+      fd = openSync(join(dir, 'templates.bin'), 'r+');
+      const store = new GalleryStore(db, fd, stored, GalleryLayout.wordsFor(stored, 1) * 2);
+      return { store, loaded: await store.load() };
+    } catch (e) {
+      if (fd >= 0) closeSync(fd);
+      db.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Makes a person durable at `leftSlot` and `leftSlot + 1` (the next free slots): templates first,
+   * then the committing row. PERSON_EXISTS when the id is taken (nothing is changed then).
+   */
+  async commitPerson(personId: string, leftSlot: number, left: IrisTemplate, right: IrisTemplate, at = new Date()): Promise<EnrolledPerson> {
+    this.writeSlots(leftSlot, [templateCells(left), templateCells(right)]);
+    fdatasyncSync(this.fd);
+    try {
+      await this.db.run('INSERT INTO gallery_persons VALUES (?, ?, ?, ?)', [personId, leftSlot, leftSlot + 1, at]);
+    } catch (e) {
+      if (/duplicate key|PRIMARY KEY|unique/i.test((e as Error).message)) throw personExists(personId);
+      throw e;
+    }
+    return { personId, leftSlot, rightSlot: leftSlot + 1, enrolledAt: at };
+  }
+
+  /**
+   * Makes many persons durable in one transaction, from slot `firstSlot` on (persons[i] at
+   * firstSlot + 2i and + 2i + 1). No duplicate search: for loading a gallery already known to
+   * hold each person once (benchmarks, migrations).
+   */
+  async commitMany(firstSlot: number, persons: readonly { personId: string; left: IrisTemplate; right: IrisTemplate }[], at = new Date()): Promise<void> {
+    this.writeSlots(firstSlot, persons.flatMap((p) => [templateCells(p.left), templateCells(p.right)]));
+    fdatasyncSync(this.fd);
+    await this.db.transaction(async (tx) => {
+      const rows = persons.map((_, i) => `(?, ${firstSlot + 2 * i}, ${firstSlot + 2 * i + 1}, ?)`).join(', ');
+      await tx.run(`INSERT INTO gallery_persons VALUES ${rows}`, persons.flatMap((p) => [p.personId, at]));
+    }).catch((e: Error) => {
+      if (/duplicate key|PRIMARY KEY|unique/i.test(e.message)) throw new IriskError('PERSON_EXISTS', `one of the persons is already enrolled: ${e.message.split('\n')[0]}`);
+      throw e;
+    });
+  }
+
+  /** Removes a person: the row first (gone from search from then on), then their templates' bytes. */
+  async deletePerson(person: EnrolledPerson): Promise<void> {
+    const removed = await this.db.run('DELETE FROM gallery_persons WHERE person_id = ?', [person.personId]);
+    if (removed === 0) throw personNotFound(person.personId);
+    this.eraseSlots([person.leftSlot, person.rightSlot]);
+  }
+
+  /** Closes the index and the template file. */
+  close(): void {
+    closeSync(this.fd);
+    this.db.close();
+  }
+
+  /** Reads the committed persons and their templates; truncates uncommitted slots, zeroes orphaned ones. */
+  private async load(): Promise<LoadedGallery> {
+    const rows = await this.db.all<{ person_id: string; left_slot: number; right_slot: number; enrolled_at: Date }>(
+      'SELECT person_id, left_slot, right_slot, enrolled_at FROM gallery_persons ORDER BY left_slot',
+    );
+    const persons = rows.map((r) => ({ personId: r.person_id, leftSlot: Number(r.left_slot), rightSlot: Number(r.right_slot), enrolledAt: r.enrolled_at }));
+    let slots = 0;
+    for (const p of persons) slots = Math.max(slots, p.leftSlot + 1, p.rightSlot + 1);
+    const bytes = fstatSync(this.fd).size;
+    const held = Math.floor(bytes / this.slotBytes);
+    if (held < slots) {
+      throw new IriskError('STORE_CORRUPT', `the gallery index names ${slots} template slots but templates.bin holds ${held}: the template file was truncated or replaced`, { slots, held });
+    }
+    let repaired = held - slots + (bytes % this.slotBytes === 0 ? 0 : 1);
+    if (bytes !== slots * this.slotBytes) ftruncateSync(this.fd, slots * this.slotBytes);
+    const words = sharedWords(Math.max(1, Math.ceil(slots * (1 + HEADROOM))) * (this.slotBytes / 2));
+    this.readSlots(new Uint8Array(words.buffer, 0, slots * this.slotBytes));
+    const layout = GalleryLayout.adopt(this.shape, words, slots);
+    const owned = new Uint8Array(slots);
+    for (const p of persons) owned[p.leftSlot] = owned[p.rightSlot] = 1;
+    const orphans: number[] = [];
+    for (let s = 0; s < slots; s++) if (!owned[s] && !isErased(layout, s)) orphans.push(s);
+    if (orphans.length > 0) {
+      for (const s of orphans) layout.erase(s);
+      this.eraseSlots(orphans);
+      repaired += orphans.length;
+    }
+    return { layout, persons, repairedSlots: repaired };
+  }
+
+  private writeSlots(first: number, cells: readonly Uint16Array[]): void {
+    let at = first * this.slotBytes;
+    for (const c of cells) {
+      writeAll(this.fd, new Uint8Array(c.buffer, c.byteOffset, c.byteLength), at);
+      at += this.slotBytes;
+    }
+  }
+
+  private eraseSlots(slots: readonly number[]): void {
+    const zeros = new Uint8Array(this.slotBytes);
+    for (const s of slots) writeAll(this.fd, zeros, s * this.slotBytes);
+    fdatasyncSync(this.fd);
+  }
+
+  private readSlots(into: Uint8Array): void {
+    for (let at = 0; at < into.length; ) {
+      const n = readSync(this.fd, into, at, Math.min(IO_CHUNK, into.length - at), at);
+      if (n <= 0) throw new IriskError('STORE_CORRUPT', `templates.bin ended at byte ${at} of ${into.length}`);
+      at += n;
+    }
+  }
+}
+
+/**
+ * Opens (creating when absent) the gallery stored in `dir`, and loads it. A new gallery holds
+ * templates of `shape` (default: the pipeline's); an existing one must hold that shape when given.
+ * TEMPLATE_INCOMPATIBLE when the stored gallery holds another shape; STORE_UNAVAILABLE when another
+ * process has it open; STORE_CORRUPT when its files disagree beyond what a crash can leave.
+ */
+export function openGalleryStore(dir: string, shape?: TemplateShape): Promise<{ store: GalleryStore; loaded: LoadedGallery }> {
+  return GalleryStore.open(dir, shape);
+}
+
+/** The shape recorded in the index, recording `shape` (or the default) in a new gallery. */
+async function storedShape(db: Database, given: TemplateShape | undefined): Promise<TemplateShape> {
+  const row = await db.one<{ value: string }>(`SELECT value FROM gallery_meta WHERE key = 'shape'`);
+  const shape = given ?? DEFAULT_SHAPE;
+  if (!row) {
+    new GalleryLayout(shape, 1); // refuses shapes the scan layout cannot hold
+    await db.run(`INSERT INTO gallery_meta VALUES ('shape', ?)`, [JSON.stringify({ rows: shape.rows, cols: shape.cols, filters: shape.filters })]);
+    return shape;
+  }
+  const stored = JSON.parse(row.value) as TemplateShape;
+  if (given && (stored.rows !== shape.rows || stored.cols !== shape.cols || stored.filters !== shape.filters)) {
+    throw new IriskError('TEMPLATE_INCOMPATIBLE', `this gallery holds ${stored.rows}x${stored.cols}x${stored.filters} templates, not ${shape.rows}x${shape.cols}x${shape.filters}`, { stored, given: shape });
+  }
+  return stored;
+}
+
+function isErased(layout: GalleryLayout, slot: number): boolean {
+  const { code, mask } = layout.packedAt(slot);
+  return code.every((w) => w === 0) && mask.every((w) => w === 0);
+}
+
+function writeAll(fd: number, bytes: Uint8Array, position: number): void {
+  for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, Math.min(IO_CHUNK, bytes.length - done), position + done);
+}
+
+/** PERSON_EXISTS for an id already enrolled. */
+export function personExists(personId: string): IriskError {
+  return new IriskError('PERSON_EXISTS', `person ${personId} is already enrolled; delete them first or choose another id`, { personId });
+}
+
+/** PERSON_NOT_FOUND for an id not enrolled. */
+export function personNotFound(personId: string): IriskError {
+  return new IriskError('PERSON_NOT_FOUND', `no person ${personId} is enrolled`, { personId });
+}
