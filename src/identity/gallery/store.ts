@@ -92,19 +92,28 @@ export class GalleryStore {
 
   /**
    * Makes many persons durable in one transaction, from slot `firstSlot` on (persons[i] at
-   * firstSlot + 2i and + 2i + 1). No duplicate search: for loading a gallery already known to
-   * hold each person once (benchmarks, migrations).
+   * firstSlot + 2i and + 2i + 1), each eye given as its packed cells (`templateCells`). No
+   * duplicate search: for loading a gallery already known to hold each person once (benchmarks,
+   * migrations). PERSON_EXISTS when an id is taken (nothing is committed then).
    */
-  async commitMany(firstSlot: number, persons: readonly { personId: string; left: IrisTemplate; right: IrisTemplate }[], at = new Date()): Promise<void> {
-    this.writeSlots(firstSlot, persons.flatMap((p) => [templateCells(p.left), templateCells(p.right)]));
-    fdatasyncSync(this.fd);
-    await this.db.transaction(async (tx) => {
-      const rows = persons.map((_, i) => `(?, ${firstSlot + 2 * i}, ${firstSlot + 2 * i + 1}, ?)`).join(', ');
-      await tx.run(`INSERT INTO gallery_persons VALUES ${rows}`, persons.flatMap((p) => [p.personId, at]));
-    }).catch((e: Error) => {
-      if (/duplicate key|PRIMARY KEY|unique/i.test(e.message)) throw new IriskError('PERSON_EXISTS', `one of the persons is already enrolled: ${e.message.split('\n')[0]}`);
-      throw e;
+  async commitMany(firstSlot: number, persons: readonly { personId: string; left: Uint16Array; right: Uint16Array }[], at = new Date()): Promise<void> {
+    const words = this.slotBytes / 2;
+    const cells = new Uint16Array(2 * persons.length * words);
+    persons.forEach((p, i) => {
+      if (p.left.length !== words || p.right.length !== words) throw new IriskError('TEMPLATE_INCOMPATIBLE', `person ${p.personId}: ${p.left.length} and ${p.right.length} cells per eye, the gallery holds ${words}`);
+      cells.set(p.left, 2 * i * words);
+      cells.set(p.right, (2 * i + 1) * words);
     });
+    this.writeSlots(firstSlot, [cells]);
+    fdatasyncSync(this.fd);
+    const stamp = at.toISOString();
+    const rows = persons.map((p, i) => `(${sqlString(p.personId)}, ${firstSlot + 2 * i}, ${firstSlot + 2 * i + 1}, TIMESTAMP '${stamp.slice(0, 23).replace('T', ' ')}')`);
+    try {
+      await this.db.run(`INSERT INTO gallery_persons VALUES ${rows.join(', ')}`);
+    } catch (e) {
+      if (/duplicate key|PRIMARY KEY|unique/i.test((e as Error).message)) throw new IriskError('PERSON_EXISTS', `one of the persons is already enrolled: ${(e as Error).message.split('\n')[0]}`);
+      throw e;
+    }
   }
 
   /** Removes a person: the row first (gone from search from then on), then their templates' bytes. */
@@ -150,11 +159,12 @@ export class GalleryStore {
     return { layout, persons, repairedSlots: repaired };
   }
 
+  /** Writes consecutive slots from `first` on (each array a whole number of slots). */
   private writeSlots(first: number, cells: readonly Uint16Array[]): void {
     let at = first * this.slotBytes;
     for (const c of cells) {
       writeAll(this.fd, new Uint8Array(c.buffer, c.byteOffset, c.byteLength), at);
-      at += this.slotBytes;
+      at += c.byteLength;
     }
   }
 
@@ -206,6 +216,11 @@ function isErased(layout: GalleryLayout, slot: number): boolean {
 
 function writeAll(fd: number, bytes: Uint8Array, position: number): void {
   for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, Math.min(IO_CHUNK, bytes.length - done), position + done);
+}
+
+/** A SQL string literal. */
+function sqlString(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`;
 }
 
 /** PERSON_EXISTS for an id already enrolled. */
