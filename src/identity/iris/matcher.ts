@@ -72,20 +72,26 @@ function shiftOrder(rotations: number): readonly number[] {
  * Shifts with fewer common bits than minOverlapBits are skipped; none left gives NO_MATCH.
  */
 export function bestOfCounts(counts: ArrayLike<number>, base: number, params: MatchParams): MatchResult {
+  const rot = params.rotations;
+  const min = Math.max(1, params.minOverlapBits);
+  const norm = params.normalisation;
+  const order = shiftOrder(rot);
   let bestShift = 0;
   let bestDistance = Infinity;
-  for (const shift of shiftOrder(params.rotations)) {
-    const i = base + 2 * (shift + params.rotations);
+  // The plain distance (the common case, and the one every gallery scan runs) without the normalisation call per shift.
+  for (let k = 0; k < order.length; k++) {
+    const shift = order[k]!;
+    const i = base + 2 * (shift + rot);
     const common = counts[i + 1]!;
-    if (common < params.minOverlapBits || common === 0) continue;
-    const d = normaliseDistance(counts[i]! / common, common, params.normalisation);
+    if (common < min) continue;
+    const d = norm.kind === 'none' ? counts[i]! / common : normaliseDistance(counts[i]! / common, common, norm);
     if (d < bestDistance) {
       bestDistance = d;
       bestShift = shift;
     }
   }
   if (bestDistance === Infinity) return NO_MATCH;
-  const i = base + 2 * (bestShift + params.rotations);
+  const i = base + 2 * (bestShift + rot);
   return { distance: bestDistance, rawDistance: counts[i]! / counts[i + 1]!, rotation: bestShift, overlapBits: counts[i + 1]! };
 }
 
