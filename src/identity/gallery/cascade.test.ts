@@ -1,52 +1,138 @@
 /**
- * The cascade of the WebAssembly scan: a first pass over a quarter of the bits prunes most
- * impostors, keeps every genuine match (whose full result is unchanged), and with a ceiling of 1
- * prunes only templates without a single common bit in that quarter.
+ * The cascade of the WebAssembly scan: every (probe, template) pair that passes the stages gets
+ * exactly the exhaustive result, every other one no match, and which pairs pass is exactly what a
+ * plain TypeScript reading of the stage rule says, for the first cascade, the tuned one and random
+ * stage shapes, on synthetic, genuine and adversarial templates (a distance exactly at a ceiling,
+ * a first band without common bits), one probe or several per pass, across chunk boundaries.
  */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MATCH_PARAMS, matchReference } from '../iris/matcher.js';
-import { DEFAULT_SHAPE } from '../iris/template.js';
+import { Rng } from '../../lib/rng.js';
+import { DEFAULT_MATCH_PARAMS, NO_MATCH, type MatchParams } from '../iris/matcher.js';
+import { DEFAULT_SHAPE, templateBits, TEMPLATE_VERSION, type IrisTemplate } from '../iris/template.js';
 import { genuineVariant, syntheticTemplate } from '../../synth/templates/index.js';
-import { GalleryLayout } from './layout.js';
+import { cascadeStagesOf, DEFAULT_CASCADE, type CascadeStage, type ScanOptions } from './kernel.js';
+import { GalleryLayout, templateCells } from './layout.js';
 import { WasmGalleryScanner } from './scan-wasm.js';
 
-describe('cascade', () => {
-  const probes = Array.from({ length: 20 }, (_, i) => syntheticTemplate(i, { seed: 9 }));
-  const gallery = new GalleryLayout(DEFAULT_SHAPE, 256);
-  for (let i = 20; i < 220; i++) gallery.append(syntheticTemplate(i, { seed: 9 }));
-  // Genuine variants of the probes, at slots 200..219, flip rates 0.10-0.25, rotations up to 8 either way.
-  probes.forEach((p, i) => gallery.append(genuineVariant(p, `c:${i}`, { flipRate: 0.1 + (0.15 * i) / 19, rotation: (i % 17) - 8 })));
-  const scanner = new WasmGalleryScanner();
+const POP = Uint8Array.from({ length: 65536 }, (_, i) => {
+  let n = 0;
+  for (let v = i; v; v &= v - 1) n++;
+  return n;
+});
 
-  it('keeps every genuine match, unchanged, and prunes most impostors', () => {
-    let pruned = 0;
-    let impostors = 0;
-    probes.forEach((probe, i) => {
-      const full = scanner.scan(gallery, probe);
-      const cascaded = scanner.scan(gallery, probe, DEFAULT_MATCH_PARAMS, { cascade: 0.42 });
-      expect(cascaded[200 + i]).toEqual(full[200 + i]);
-      expect(full[200 + i]!.distance).toBeLessThan(0.3);
-      cascaded.forEach((r, t) => {
-        if (t === 200 + i) return;
-        impostors++;
-        if (r.overlapBits === 0) pruned++;
-        else expect(r).toEqual(full[t]); // compared in full: the same result
-      });
-    });
-    expect(pruned / impostors).toBeGreaterThan(0.9);
-  });
-
-  it('with a ceiling of 1 gives the full results', () => {
-    const probe = probes[3]!;
-    const cascaded = scanner.scan(gallery, probe, DEFAULT_MATCH_PARAMS, { cascade: 1 });
-    expect(scanner.lastFullComparisons).toBe(gallery.size);
-    cascaded.forEach((r, t) => expect(r).toEqual(matchReference(probe, slot(t))));
-  });
-
-  /** The template in slot t, rebuilt as it was appended. */
-  function slot(t: number) {
-    if (t < 200) return syntheticTemplate(t + 20, { seed: 9 });
-    const i = t - 200;
-    return genuineVariant(probes[i]!, `c:${i}`, { flipRate: 0.1 + (0.15 * i) / 19, rotation: (i % 17) - 8 });
+/**
+ * The stage rule, read plainly: some shift s, a multiple of shiftStep, at which the probe rolled
+ * by s, compared on the first `bands` bands at the columns of every wordStep-th group of 4, has at
+ * least one common bit and disagrees on at most the ceiling (to the nearest millionth) of them.
+ */
+function passes(probe: Uint16Array, template: Uint16Array, stage: CascadeStage, params: MatchParams): boolean {
+  const cols = DEFAULT_SHAPE.cols;
+  const plane = probe.length / 2;
+  const ceiling = Math.round(Math.min(1, stage.ceiling) * 1e6);
+  for (let s = -params.rotations; s <= params.rotations; s++) {
+    if (s % stage.shiftStep !== 0) continue;
+    let xor = 0;
+    let common = 0;
+    for (let b = 0; b < stage.bands; b++) {
+      for (let c = 0; c < cols; c++) {
+        if ((c >> 2) % stage.wordStep !== 0) continue;
+        const p = b * cols + ((((c - s) % cols) + cols) % cols);
+        const t = b * cols + c;
+        const m = probe[plane + p]! & template[plane + t]!;
+        common += POP[m]!;
+        xor += POP[(probe[p]! ^ template[t]!) & m]!;
+      }
+    }
+    if (common > 0 && xor * 1e6 <= ceiling * common) return true;
   }
+  return false;
+}
+
+const n = templateBits(DEFAULT_SHAPE);
+const template = (code: (i: number) => number, mask: (i: number) => number): IrisTemplate => ({
+  ...DEFAULT_SHAPE,
+  code: Uint8Array.from({ length: n }, (_, i) => code(i)),
+  mask: Uint8Array.from({ length: n }, (_, i) => mask(i)),
+  version: TEMPLATE_VERSION,
+});
+/** Bits of code row r sit at [r * cols * 4, (r + 1) * cols * 4); the first band is rows 0-3. */
+const firstBand = (i: number): boolean => i < 4 * DEFAULT_SHAPE.cols * 4;
+
+describe('cascade', () => {
+  const probes = Array.from({ length: 12 }, (_, i) => syntheticTemplate(i, { seed: 9 }));
+  const rng = new Rng('cascade-test');
+  const templates: IrisTemplate[] = [
+    ...Array.from({ length: 60 }, (_, i) => syntheticTemplate(100 + i, { seed: 9 })),
+    // Genuine variants of the probes: flip rates 0.05-0.33, rotations -15..15.
+    ...probes.map((p, i) => genuineVariant(p, `c:${i}`, { flipRate: 0.05 + (0.28 * i) / 11, rotation: rng.int(-15, 15) })),
+    template(() => 0, () => 1),
+    template(() => 1, () => 1),
+    template(() => 0, () => 0),
+    // Half of every cell's bits set: exactly 0.5 from an all-zero probe on any subset, at any shift.
+    template((i) => (i % 2 === 0 ? 1 : 0), () => 1),
+    // Nothing usable in the first band, everything elsewhere.
+    template(() => 1, (i) => (firstBand(i) ? 0 : 1)),
+  ];
+  const allProbes = [...probes, template(() => 0, () => 1), template(() => 0, (i) => (firstBand(i) ? 0 : 1))];
+  const gallery = new GalleryLayout(DEFAULT_SHAPE, 8);
+  for (const t of templates) gallery.append(t);
+  const cells = templates.map(templateCells);
+  const probeCells = allProbes.map(templateCells);
+  const scanner = new WasmGalleryScanner(16); // several chunks per scan
+
+  /** Every pair: the exhaustive result when the plain stage rule passes it, no match otherwise. */
+  function check(options: ScanOptions, params: MatchParams = DEFAULT_MATCH_PARAMS): number {
+    const stages = cascadeStagesOf(options, gallery.bands);
+    const full = scanner.scanManyCells(gallery, probeCells, params);
+    const cascaded = scanner.scanManyCells(gallery, probeCells, params, options);
+    let kept = 0;
+    probeCells.forEach((p, i) => {
+      const expected = cells.map((t, k) => {
+        const pass = stages.every((s) => passes(p, t, s, params));
+        if (pass) kept++;
+        return pass ? full[i]![k] : NO_MATCH;
+      });
+      expect(cascaded[i]).toEqual(expected);
+    });
+    expect(scanner.lastFullComparisons).toBe(kept);
+    // One probe at a time gives the same.
+    expect(scanner.scanCells(gallery, probeCells[3]!, params, options)).toEqual(cascaded[3]);
+    return kept;
+  }
+
+  it('the first cascade (one number) passes exactly the pairs its rule passes', () => {
+    check({ cascade: 0.42 });
+    expect(check({ cascade: 0.5 })).toBeGreaterThan(check({ cascade: 0.499 })); // a distance exactly at the ceiling passes
+    expect(check({ cascade: 0.4999 })).toBe(check({ cascade: 0.5 })); // to the nearest thousandth, as every kernel reads it
+    expect(check({ cascadeStages: [{ bands: 2, wordStep: 2, shiftStep: 2, ceiling: 0.4999994 }] })).toBeLessThan(check({ cascadeStages: [{ bands: 2, wordStep: 2, shiftStep: 2, ceiling: 0.4999996 }] }));
+  });
+
+  it('the tuned cascade passes exactly the pairs its rule passes, and every genuine variant', () => {
+    check({ cascadeStages: DEFAULT_CASCADE });
+    const results = scanner.scanManyCells(gallery, probeCells.slice(0, probes.length), DEFAULT_MATCH_PARAMS, { cascadeStages: DEFAULT_CASCADE });
+    probes.forEach((_, i) => expect(results[i]![60 + i]!.distance).toBeLessThan(0.345));
+  });
+
+  it('random stage shapes and ceilings, and other rotation counts', () => {
+    for (let k = 0; k < 6; k++) {
+      const stages = Array.from({ length: rng.int(1, 3) }, () => ({ bands: rng.int(1, 4), wordStep: rng.pick([1, 2, 4]), shiftStep: rng.pick([1, 2, 4]), ceiling: rng.uniform(0.3, 0.5) }));
+      check({ cascadeStages: stages }, { ...DEFAULT_MATCH_PARAMS, rotations: rng.pick([0, 3, 15, 40]) });
+    }
+  });
+
+  it('with a ceiling of 1 compares in full every pair with a common bit in its first band', () => {
+    const results = scanner.scanManyCells(gallery, probeCells, DEFAULT_MATCH_PARAMS, { cascadeStages: [{ bands: 1, wordStep: 2, shiftStep: 2, ceiling: 1 }] });
+    const full = scanner.scanManyCells(gallery, probeCells, DEFAULT_MATCH_PARAMS);
+    // Every pair but the template without a usable bit in its first band, which is pruned whatever the rest says.
+    expect(results[0]!.slice(0, -1)).toEqual(full[0]!.slice(0, -1));
+    expect(results[0]!.at(-1)).toEqual(NO_MATCH);
+    expect(full[0]!.at(-1)!.overlapBits).toBeGreaterThan(0);
+    expect(results.at(-1)![0]).toEqual(NO_MATCH); // that probe has no usable bit in its first band
+  });
+
+  it('refuses malformed stages with USAGE', () => {
+    for (const bad of [{ bands: 0 }, { bands: 5 }, { wordStep: 3 }, { shiftStep: 8 }, { ceiling: Number.NaN }]) {
+      expect(() => scanner.scanCells(gallery, probeCells[0]!, DEFAULT_MATCH_PARAMS, { cascadeStages: [{ ...DEFAULT_CASCADE[0]!, ...bad }] })).toThrow(expect.objectContaining({ code: 'USAGE' }));
+    }
+  });
 });

@@ -1,19 +1,20 @@
 /**
- * The gallery layout and the whole-gallery scans (plain TypeScript, WebAssembly, WebAssembly on
- * worker threads): one call returns, for
- * every template, exactly what the reference matcher returns for that pair, on synthetic
- * templates, genuine variants and adversarial ones (empty and full masks, all-zero and all-one
- * codes), at every rotation count.
+ * The gallery layout and the whole-gallery scans (plain TypeScript, WebAssembly, one probe or
+ * several per pass): one call returns, for every template, exactly what the reference matcher
+ * returns for that pair, on synthetic templates, genuine variants, random bits and adversarial
+ * ones (empty and full masks, all-zero and all-one codes, one usable bit), at rotation counts from
+ * 0 to 40 (81 shifts).
+ * The worker-thread scan has its own tests (scan-parallel.test.ts).
  */
 import { describe, expect, it } from 'vitest';
 import { IriskError } from '../../lib/errors.js';
+import { Rng } from '../../lib/rng.js';
 import { DEFAULT_MATCH_PARAMS, matchReference } from '../iris/matcher.js';
 import { DEFAULT_SHAPE, templateBits, TEMPLATE_VERSION, type IrisTemplate } from '../iris/template.js';
 import { genuineVariant, syntheticTemplate } from '../../synth/templates/index.js';
-import { GalleryLayout } from './layout.js';
+import { GalleryLayout, templateCells } from './layout.js';
 import { scanReference } from './scan-reference.js';
 import { WasmGalleryScanner } from './scan-wasm.js';
-import { ParallelGalleryScanner } from './scan-parallel.js';
 
 const n = templateBits(DEFAULT_SHAPE);
 const filled = (code: number, mask: number): IrisTemplate => ({ ...DEFAULT_SHAPE, code: new Uint8Array(n).fill(code), mask: new Uint8Array(n).fill(mask), version: TEMPLATE_VERSION });
@@ -42,19 +43,28 @@ describe('gallery scans', () => {
     });
   }
 
-  it('gives the same results on worker threads reading the shared gallery in place', async () => {
-    const parallel = new ParallelGalleryScanner(3);
-    try {
-      for (const probe of templates.slice(5, 9)) expect(await parallel.scan(gallery, probe)).toEqual(templates.map((t) => matchReference(probe, t)));
-      const single = new WasmGalleryScanner();
-      expect(await parallel.scan(gallery, templates[0]!, DEFAULT_MATCH_PARAMS, { cascade: 0.42 })).toEqual(single.scan(gallery, templates[0]!, DEFAULT_MATCH_PARAMS, { cascade: 0.42 }));
-      const small = new GalleryLayout(DEFAULT_SHAPE, 1);
-      small.append(templates[0]!); // fewer templates than workers
-      expect(await parallel.scan(small, templates[0]!)).toEqual([matchReference(templates[0]!, templates[0]!)]);
-    } finally {
-      await parallel.close();
+  it('several probes per pass equal the reference for every pair, across chunks, on random bits too', () => {
+    const rng = new Rng('scan-many');
+    const random = (maskRate: number): IrisTemplate => ({
+      ...DEFAULT_SHAPE,
+      code: Uint8Array.from({ length: n }, () => (rng.chance(0.5) ? 1 : 0)),
+      mask: Uint8Array.from({ length: n }, () => (rng.chance(maskRate) ? 1 : 0)),
+      version: TEMPLATE_VERSION,
+    });
+    const oneBit = { ...filled(1, 0), mask: new Uint8Array(n).map((_, i) => (i === 4097 ? 1 : 0)) };
+    const all = [...templates, random(0.9), random(0.5), random(0.02), oneBit];
+    const g = new GalleryLayout(DEFAULT_SHAPE, 1);
+    for (const t of all) g.append(t);
+    for (const rotations of [0, 7, 40]) {
+      const params = { ...DEFAULT_MATCH_PARAMS, rotations };
+      const expected = all.map((probe) => all.map((t) => matchReference(probe, t, params)));
+      for (const chunk of [1, 5, undefined]) expect(new WasmGalleryScanner(chunk).scanManyCells(g, all.map(templateCells), params)).toEqual(expected);
     }
-  }, 60_000);
+    const scanner = new WasmGalleryScanner();
+    expect(scanner.scanManyCells(g, [])).toEqual([]);
+    expect(scanner.scanManyCells(new GalleryLayout(DEFAULT_SHAPE, 1), [templateCells(all[0]!)])).toEqual([[]]);
+    expect(() => scanner.scanManyCells(g, [new Uint16Array(10)])).toThrow(IriskError);
+  });
 
   it('finds a genuine variant at its rotation', () => {
     const [best] = scanReference(gallery, templates[6]!).slice(0, 1);

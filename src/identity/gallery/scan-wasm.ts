@@ -1,34 +1,41 @@
 /**
- * The WebAssembly scan (the portable default kernel, scalar i64 popcount): one probe against a
- * whole gallery in one kernel call per chunk of templates. The kernel instance has its own memory:
- * the probe's four phase copies, then a chunk of gallery templates copied in as they are laid out,
- * then the counts. Results equal the reference matcher's exactly.
+ * The WebAssembly scan (the portable default kernel, scalar i64 popcount): one probe, or several
+ * sharing one pass, against a whole gallery, one kernel call per chunk of templates. The kernel
+ * instance has its own memory: the probes' phase copies, the cascade stages, a chunk of gallery
+ * templates copied in as they are laid out (the copy is shared by every probe of the pass), then
+ * the counts and the compared-in-full flags. Results equal the reference matcher's exactly.
  */
-import { bestOfCounts, DEFAULT_MATCH_PARAMS, type MatchParams, type MatchResult } from '../iris/matcher.js';
+import { IriskError } from '../../lib/errors.js';
+import { bestOfCounts, DEFAULT_MATCH_PARAMS, NO_MATCH, type MatchParams, type MatchResult } from '../iris/matcher.js';
 import type { IrisTemplate } from '../iris/template.js';
 import { ensureKernelMemory, instantiateKernel, KERNEL_BASE as BASE, probePhaseBytes, type KernelExports } from '../iris/wasm-matcher.js';
+import { cascadeStagesOf, type GalleryKernel, type ScanOptions } from './kernel.js';
 import { templateCells, type GalleryLayout } from './layout.js';
 
-/** Templates copied into kernel memory per call: 16,384 x 4 kB = 64 MB for the default shape. */
-const CHUNK = 16_384;
+export type { ScanOptions } from './kernel.js';
 
-/** Options of a scan. */
-export interface ScanOptions {
-  /**
-   * Cascade: compare each template on its first band (a quarter of the bits) first, and in full
-   * only when some rotation brings that partial distance to at most this value; the others are
-   * reported as no match (distance 1, no common bits). Off when undefined.
-   */
-  cascade?: number;
+/** The gallery exports of assembly/hamming.ts beyond those wasm-matcher.ts declares. */
+interface GalleryKernelExports extends KernelExports {
+  scanGalleryMany(probes: number, probeCount: number, gallery: number, count: number, bands: number, words: number, rot: number, out: number, flags: number, stages: number, stageCount: number): number;
 }
 
+/**
+ * Templates copied into kernel memory per call: 256 x 4 kB = 1 MB for the default shape, small
+ * enough that the chunk is still in cache when the kernel reads it, probe after probe.
+ */
+const CHUNK = 256;
+/** Bytes of one stage descriptor in kernel memory (STAGE_BYTES in assembly/hamming.ts). */
+const STAGE_BYTES = 16;
+
 /** A scanner with its own kernel instance; reuse it across probes. */
-export class WasmGalleryScanner {
-  private readonly k: KernelExports = instantiateKernel();
-  /** Templates compared in full by the last scan (all of them without a cascade). */
+export class WasmGalleryScanner implements GalleryKernel {
+  readonly name = 'wasm';
+  readonly stagedCascade = true;
+  private readonly k = instantiateKernel() as GalleryKernelExports;
+  /** Templates compared in full by the last scan, summed over its probes (all of them without a cascade). */
   lastFullComparisons = 0;
 
-  /** `chunk`: templates per kernel call (default 16,384). */
+  /** `chunkSize`: templates per kernel call (default 256). */
   constructor(private readonly chunkSize = CHUNK) {}
 
   /** `probe` against every gallery template, in slot order (as `matchReference(probe, t)`). */
@@ -38,34 +45,50 @@ export class WasmGalleryScanner {
 
   /** The same with the probe already packed as the gallery stores templates (`templateCells`). */
   scanCells(gallery: GalleryLayout, probeCells: Uint16Array, params: MatchParams = DEFAULT_MATCH_PARAMS, options: ScanOptions = {}): MatchResult[] {
+    return this.scanManyCells(gallery, [probeCells], params, options)[0]!;
+  }
+
+  /**
+   * Several probes in one pass over the gallery: each chunk of templates is copied into kernel
+   * memory once and scanned by every probe. result[p][t] = scanCells(gallery, probes[p])[t].
+   */
+  scanManyCells(gallery: GalleryLayout, probes: readonly Uint16Array[], params: MatchParams = DEFAULT_MATCH_PARAMS, options: ScanOptions = {}): MatchResult[][] {
     const { bands, stride } = gallery;
     const cols = gallery.shape.cols;
-    const words = cols / 4;
+    const stages = cascadeStagesOf(options, bands);
     const shifts = 2 * params.rotations + 1;
+    const count = probes.length;
     const chunk = Math.min(this.chunkSize, Math.max(1, gallery.size));
-    const galleryOff = BASE + probePhaseBytes(bands, cols);
-    const outOff = galleryOff + chunk * stride * 2;
-    ensureKernelMemory(this.k, outOff - BASE + chunk * shifts * 8);
-    let u16 = new Uint16Array(this.k.memory.buffer);
-    // The plain probe goes where the gallery chunk will be; the kernel writes its phase copies at BASE.
-    u16.set(probeCells, galleryOff / 2);
-    this.k.preparePhases(galleryOff, BASE, bands, cols);
-    const results: MatchResult[] = [];
-    const all = gallery.words;
-    const cascade = options.cascade === undefined ? -1 : Math.round(Math.min(1, Math.max(0, options.cascade)) * 1000);
+    // Kernel memory: probe phase copies | stage descriptors | gallery chunk (first the plain probes) | counts | flags.
+    const phaseBytes = probePhaseBytes(bands, cols);
+    const stagesOff = BASE + count * phaseBytes;
+    const galleryOff = stagesOff + stages.length * STAGE_BYTES;
+    const chunkBytes = Math.max(chunk, count) * stride * 2;
+    const outOff = galleryOff + chunkBytes;
+    const flagsOff = outOff + count * chunk * shifts * 8;
+    ensureKernelMemory(this.k, flagsOff - BASE + count * chunk);
+    const mem = this.k.memory.buffer;
+    probes.forEach((p, i) => {
+      if (p.length !== stride) throw new IriskError('TEMPLATE_INCOMPATIBLE', `probe ${i} has ${p.length} cells; the gallery's templates have ${stride}`);
+      new Uint16Array(mem).set(p, galleryOff / 2 + i * stride);
+    });
+    for (let i = 0; i < count; i++) this.k.preparePhases(galleryOff + i * stride * 2, BASE + i * phaseBytes, bands, cols);
+    const stageWords = new Int32Array(mem, stagesOff, stages.length * 4);
+    stages.forEach((s, i) => stageWords.set([s.bands, s.wordStep, s.shiftStep, Math.round(Math.min(1, s.ceiling) * 1e6)], i * 4));
+    const results: MatchResult[][] = probes.map(() => []);
+    const words = gallery.words;
+    const u16 = new Uint16Array(mem);
+    const counts = new Uint32Array(mem, outOff, count * chunk * shifts * 2);
+    const flags = new Uint8Array(mem, flagsOff, count * chunk);
     this.lastFullComparisons = 0;
     for (let first = 0; first < gallery.size; first += chunk) {
       const n = Math.min(chunk, gallery.size - first);
-      u16 = new Uint16Array(this.k.memory.buffer);
-      u16.set(all.subarray(first * stride, (first + n) * stride), galleryOff / 2);
-      if (cascade < 0) {
-        this.k.scanGallery(BASE, galleryOff, n, bands, words, params.rotations, outOff);
-        this.lastFullComparisons += n;
-      } else {
-        this.lastFullComparisons += this.k.scanGalleryCascade(BASE, galleryOff, n, bands, words, params.rotations, outOff, cascade);
+      u16.set(words.subarray(first * stride, (first + n) * stride), galleryOff / 2);
+      this.lastFullComparisons += this.k.scanGalleryMany(BASE, count, galleryOff, n, bands, cols / 4, params.rotations, outOff, flagsOff, stagesOff, stages.length);
+      for (let p = 0; p < count; p++) {
+        const into = results[p]!;
+        for (let t = 0; t < n; t++) into.push(flags[p * n + t] ? bestOfCounts(counts, (p * n + t) * shifts * 2, params) : NO_MATCH);
       }
-      const counts = new Uint32Array(this.k.memory.buffer, outOff, n * shifts * 2);
-      for (let t = 0; t < n; t++) results.push(bestOfCounts(counts, t * shifts * 2, params));
     }
     return results;
   }

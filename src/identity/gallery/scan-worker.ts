@@ -1,18 +1,29 @@
 /**
- * Worker thread of the parallel scan: scans its slice of the shared gallery with its own
- * WebAssembly kernel and posts the results back as one transferable array.
+ * Worker thread of the parallel scan: makes its kernel (workerData.kernel: 'auto', 'wasm' or
+ * 'native'), says which it got, then scans its slice of the shared gallery for every job and
+ * posts the results back as one transferable array (or the job's error, typed).
  */
-import { parentPort } from 'node:worker_threads';
-import type { MatchParams } from '../iris/matcher.js';
-import type { TemplateShape } from '../iris/template.js';
+import { parentPort, workerData } from 'node:worker_threads';
+import { createGalleryKernel, type KernelKind } from './kernel.js';
 import { GalleryLayout } from './layout.js';
-import { WasmGalleryScanner } from './scan-wasm.js';
-import { packResults, type ScanJob } from './scan-parallel.js';
+import { packResults, serialiseError, type ScanJob, type WorkerReply } from './scan-parallel.js';
 
-const scanner = new WasmGalleryScanner();
+const port = parentPort!;
+const post = (m: WorkerReply, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);
 
-parentPort!.on('message', (job: ScanJob & { shape: TemplateShape; params: MatchParams }) => {
-  const view = GalleryLayout.view(job.shape, new Uint16Array(job.buffer), job.first, job.end);
-  const packed = packResults(scanner.scanCells(view, job.probe, job.params, job.options));
-  parentPort!.postMessage({ id: job.id, packed }, [packed.buffer as ArrayBuffer]);
+const choice = createGalleryKernel((workerData as { kernel: KernelKind }).kernel);
+choice.then(
+  (c) => post({ type: 'ready', kernel: c.kernel.name, fallback: c.fallback }),
+  (e: unknown) => post({ type: 'failed', error: serialiseError(e) }),
+);
+
+port.on('message', async (job: ScanJob) => {
+  try {
+    const { kernel } = await choice;
+    const view = GalleryLayout.view(job.shape, new Uint16Array(job.buffer), job.first, job.end);
+    const packed = packResults(kernel.scanManyCells(view, job.probes, job.params, job.options));
+    post({ type: 'result', id: job.id, packed, full: kernel.lastFullComparisons }, [packed.buffer as ArrayBuffer]);
+  } catch (e) {
+    post({ type: 'error', id: job.id, error: serialiseError(e) });
+  }
 });

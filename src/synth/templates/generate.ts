@@ -50,9 +50,9 @@ export function syntheticTemplate(index: number, options: SyntheticTemplateOptio
   for (let f = 0; f < shape.filters; f++) {
     for (let part = 0; part < 2; part++) {
       const field = smoothField(rng, shape.rows, shape.cols, smoothing, ROW_SMOOTHING);
-      for (let r = 0; r < shape.rows; r++) {
-        for (let c = 0; c < shape.cols; c++) code[bitIndex(shape, r, c, f, part)] = field[r * shape.cols + c]! > 0 ? 1 : 0;
-      }
+      // Bit (r, c, f, part) sits at ((r cols + c) filters + f) 2 + part (bitIndex): a stride of 2 filters per sample.
+      const stride = 2 * shape.filters;
+      for (let i = 0, at = bitIndex(shape, 0, 0, f, part); i < field.length; i++, at += stride) code[at] = field[i]! > 0 ? 1 : 0;
     }
   }
   return { ...shape, code, mask: syntheticMask(rng.fork('mask'), shape, options.fragileRate ?? DEFAULT_FRAGILE), version: TEMPLATE_VERSION };
@@ -95,11 +95,38 @@ function smoothField(rng: Rng, rows: number, cols: number, colWidth: number, row
   }
   const out = new Float64Array(rows * cols);
   const hr = Math.max(0, Math.round(rowWidth / 2));
+  const taps = 2 * hr + 1;
+  const from = new Int32Array(taps);
+  const weight = new Float64Array(taps);
+  for (let k = 0; k < taps; k++) weight[k] = hr + 1 - Math.abs(k - hr);
   for (let r = 0; r < rows; r++) {
-    for (let d = -hr; d <= hr; d++) {
-      const rr = Math.min(rows - 1, Math.max(0, r + d));
-      const w = hr + 1 - Math.abs(d);
-      for (let c = 0; c < cols; c++) out[r * cols + c] += w * along[rr * cols + c]!;
+    for (let k = 0; k < taps; k++) from[k] = Math.min(rows - 1, Math.max(0, r + k - hr)) * cols;
+    const o = r * cols;
+    // Each sample sums its terms in order of d, from 0 (as a pass per d would), four columns at a
+    // time so that the four chains of additions overlap.
+    let c = 0;
+    for (; c + 4 <= cols; c += 4) {
+      let v0 = 0;
+      let v1 = 0;
+      let v2 = 0;
+      let v3 = 0;
+      for (let k = 0; k < taps; k++) {
+        const w = weight[k]!;
+        const a = from[k]! + c;
+        v0 += w * along[a]!;
+        v1 += w * along[a + 1]!;
+        v2 += w * along[a + 2]!;
+        v3 += w * along[a + 3]!;
+      }
+      out[o + c] = v0;
+      out[o + c + 1] = v1;
+      out[o + c + 2] = v2;
+      out[o + c + 3] = v3;
+    }
+    for (; c < cols; c++) {
+      let v = 0;
+      for (let k = 0; k < taps; k++) v += weight[k]! * along[from[k]! + c]!;
+      out[o + c] = v;
     }
   }
   return out;
@@ -108,12 +135,20 @@ function smoothField(rng: Rng, rows: number, cols: number, colWidth: number, row
 /** Circular running sum of h + 1 samples: x[i - h .. i] (dir -1) or x[i .. i + h] (dir 1). */
 function boxSum(x: Float64Array, out: Float64Array, h: number, dir: -1 | 1): void {
   const n = x.length;
+  const wrap = (i: number): number => (i >= n ? i - n : i < 0 ? i + n : i);
   let s = 0;
   for (let d = 0; d <= h; d++) s += x[(((dir * d) % n) + n) % n]!;
-  for (let i = 0; i < n; i++) {
-    out[i] = s;
+  if (dir === 1) {
     // Slide the window by one: add the sample entering, drop the one leaving.
-    s += dir === 1 ? x[(i + h + 1) % n]! - x[i]! : x[(i + 1) % n]! - x[(i - h + n) % n]!;
+    for (let i = 0; i < n; i++) {
+      out[i] = s;
+      s += x[wrap(i + h + 1)]! - x[i]!;
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      out[i] = s;
+      s += x[wrap(i + 1)]! - x[wrap(i - h)]!;
+    }
   }
 }
 

@@ -29,6 +29,14 @@ describe('synthetic templates', () => {
     expect(syntheticTemplate(123_456, { seed: 12 }).code).not.toEqual(a.code);
   });
 
+  it('are the same world as when the generator was first written (FNV-1a of the code and mask bytes)', () => {
+    const fnv = (a: Uint8Array): number => a.reduce((h, b) => Math.imul(h ^ b, 0x01000193) >>> 0, 0x811c9dc5);
+    const print = (t: { code: Uint8Array; mask: Uint8Array }): [number, number] => [fnv(t.code), fnv(t.mask)];
+    expect(print(syntheticTemplate(0, world))).toEqual([1250658201, 3684305368]);
+    expect(print(syntheticTemplate(999_999, world))).toEqual([2160591379, 1453493034]);
+    expect(print(genuineVariant(syntheticTemplate(5, world), 'k', { flipRate: 0.2, rotation: -3 }))).toEqual([3134715285, 2440024096]);
+  });
+
   it('have masks like real captures: mostly usable, some occluded, never empty', () => {
     const usable = Array.from({ length: 50 }, (_, i) => maskedFraction(syntheticTemplate(i, world)));
     const mean = usable.reduce((s, x) => s + x, 0) / usable.length;
