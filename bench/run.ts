@@ -7,8 +7,9 @@ import { benchIris } from './iris.js';
 import { benchMl } from './ml.js';
 import { benchPad } from './pad.js';
 import { benchGallery } from './gallery.js';
+import { benchGalleryStore } from './gallery-store.js';
 
-const GROUPS: Record<string, () => Promise<void>> = { iris: benchIris, ml: benchMl, credit: benchCredit, pad: benchPad, gallery: benchGallery };
+const GROUPS: Record<string, () => Promise<void>> = { iris: benchIris, ml: benchMl, credit: benchCredit, pad: benchPad, gallery: benchGallery, 'gallery-store': benchGalleryStore };
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((g) => !(g in GROUPS));

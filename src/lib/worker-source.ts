@@ -8,5 +8,10 @@
 export function workerSource(callerUrl: string, name: string): { source: string | URL; eval: boolean } {
   if (!callerUrl.endsWith('.ts')) return { source: new URL(`./${name}.js`, callerUrl), eval: false };
   const script = new URL(`./${name}.ts`, callerUrl).href;
-  return { source: `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(script)}); });`, eval: true };
+  // The timer keeps the worker alive while the loader imports the script (nothing else would: a
+  // worker with no pending message exits before a dynamic import through registered hooks settles).
+  return {
+    source: `const keep = setInterval(() => {}, 1 << 30); import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(script)}); }).finally(() => clearInterval(keep));`,
+    eval: true,
+  };
 }

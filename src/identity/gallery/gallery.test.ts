@@ -134,6 +134,29 @@ describe('gallery', () => {
     }
   });
 
+  it('every kernel and thread count, with and without the cascade, gives the same verdicts and distances', async () => {
+    const g = await open();
+    const probes = [3, 11, 17].map((i) => ({ left: recapture(eyes(i).left, `k${i}l`), right: recapture(eyes(i).right, `k${i}r`) }));
+    const run = async (extra: GalleryOptions): Promise<unknown> => {
+      const h = await open(extra);
+      try {
+        return await Promise.all(probes.map(async (p) => [await h.duplicates(p.left, p.right), (await h.search(p.left, 3))[0]]));
+      } finally {
+        await h.close();
+      }
+    };
+    try {
+      await enrolSome(g, 30);
+    } finally {
+      await g.close();
+    }
+    const reference = await run({ kernel: 'wasm', scanner: 'single' });
+    expect((reference as [{ personId: string }[]][]).map(([d]) => d.map((x) => x.personId))).toEqual([['p3'], ['p11'], ['p17']]);
+    for (const extra of [{ kernel: 'auto', scanner: 'single' }, { kernel: 'auto', scanner: 'parallel' }, { kernel: 'wasm', scanner: 'parallel', cascade: true }, { kernel: 'auto', scanner: 'single', cascade: true }] as const) {
+      expect(await run(extra)).toEqual(reference);
+    }
+  });
+
   it('persists across reopening: the same persons, the same distances', async () => {
     const g = await open();
     const probe = recapture(eyes(9).left, 'x');

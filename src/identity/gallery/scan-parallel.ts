@@ -135,6 +135,11 @@ export class ParallelGalleryScanner {
     });
   }
 
+  /** Worker threads in the pool. */
+  get size(): number {
+    return this.workers.length;
+  }
+
   /** Resolves to the kernel's name once every worker has made its kernel; rejects (typed) when one could not. */
   ready(): Promise<string> {
     return this.started;

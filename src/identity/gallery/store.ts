@@ -12,12 +12,13 @@
  * between, the next open zeroes every slot no row points at. So after any crash the gallery holds
  * exactly the committed enrolments, and a deleted person's templates are gone from the file.
  */
-import { closeSync, fdatasyncSync, fstatSync, ftruncateSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, fdatasyncSync, fstatSync, ftruncateSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDatabase, type Database } from '../../lib/duckdb.js';
 import { IriskError } from '../../lib/errors.js';
 import { DEFAULT_SHAPE, type IrisTemplate, type TemplateShape } from '../iris/template.js';
 import { GalleryLayout, sharedWords, templateCells } from './layout.js';
+import { readIntoShared } from './read-parallel.js';
 
 /** An enrolled person: a left and a right template, at two slots of the layout. */
 export interface EnrolledPerson {
@@ -49,6 +50,8 @@ export class GalleryStore {
   private constructor(
     private readonly db: Database,
     private readonly fd: number,
+    /** Path of templates.bin. */
+    private readonly path: string,
     readonly shape: TemplateShape,
     /** Bytes per template slot in templates.bin. */
     readonly slotBytes: number,
@@ -62,10 +65,11 @@ export class GalleryStore {
     try {
       for (const sql of SCHEMA) await db.run(sql);
       const stored = await storedShape(db, shape);
-      fd = openSync(join(dir, 'templates.bin'), 'a+');
+      const file = join(dir, 'templates.bin');
+      fd = openSync(file, 'a+');
       closeSync(fd);
-      fd = openSync(join(dir, 'templates.bin'), 'r+');
-      const store = new GalleryStore(db, fd, stored, GalleryLayout.wordsFor(stored, 1) * 2);
+      fd = openSync(file, 'r+');
+      const store = new GalleryStore(db, fd, file, stored, GalleryLayout.wordsFor(stored, 1) * 2);
       return { store, loaded: await store.load() };
     } catch (e) {
       if (fd >= 0) closeSync(fd);
@@ -131,21 +135,25 @@ export class GalleryStore {
 
   /** Reads the committed persons and their templates; truncates uncommitted slots, zeroes orphaned ones. */
   private async load(): Promise<LoadedGallery> {
-    const rows = await this.db.all<{ person_id: string; left_slot: number; right_slot: number; enrolled_at: Date }>(
-      'SELECT person_id, left_slot, right_slot, enrolled_at FROM gallery_persons ORDER BY left_slot',
-    );
+    // The file is read while the index is queried; slots past the last committed one are dropped after.
+    const bytes = fstatSync(this.fd).size;
+    const held = Math.floor(bytes / this.slotBytes);
+    const words = sharedWords(Math.max(1, Math.ceil(held * (1 + HEADROOM))) * (this.slotBytes / 2));
+    const [rows] = await Promise.all([
+      this.db.all<{ person_id: string; left_slot: number; right_slot: number; enrolled_at: Date }>('SELECT person_id, left_slot, right_slot, enrolled_at FROM gallery_persons ORDER BY left_slot'),
+      readIntoShared(this.path, new Uint8Array(words.buffer, 0, held * this.slotBytes)),
+    ]);
     const persons = rows.map((r) => ({ personId: r.person_id, leftSlot: Number(r.left_slot), rightSlot: Number(r.right_slot), enrolledAt: r.enrolled_at }));
     let slots = 0;
     for (const p of persons) slots = Math.max(slots, p.leftSlot + 1, p.rightSlot + 1);
-    const bytes = fstatSync(this.fd).size;
-    const held = Math.floor(bytes / this.slotBytes);
     if (held < slots) {
       throw new IriskError('STORE_CORRUPT', `the gallery index names ${slots} template slots but templates.bin holds ${held}: the template file was truncated or replaced`, { slots, held });
     }
     let repaired = held - slots + (bytes % this.slotBytes === 0 ? 0 : 1);
-    if (bytes !== slots * this.slotBytes) ftruncateSync(this.fd, slots * this.slotBytes);
-    const words = sharedWords(Math.max(1, Math.ceil(slots * (1 + HEADROOM))) * (this.slotBytes / 2));
-    this.readSlots(new Uint8Array(words.buffer, 0, slots * this.slotBytes));
+    if (bytes !== slots * this.slotBytes) {
+      ftruncateSync(this.fd, slots * this.slotBytes);
+      words.fill(0, slots * (this.slotBytes / 2), held * (this.slotBytes / 2));
+    }
     const layout = GalleryLayout.adopt(this.shape, words, slots);
     const owned = new Uint8Array(slots);
     for (const p of persons) owned[p.leftSlot] = owned[p.rightSlot] = 1;
@@ -174,13 +182,6 @@ export class GalleryStore {
     fdatasyncSync(this.fd);
   }
 
-  private readSlots(into: Uint8Array): void {
-    for (let at = 0; at < into.length; ) {
-      const n = readSync(this.fd, into, at, Math.min(IO_CHUNK, into.length - at), at);
-      if (n <= 0) throw new IriskError('STORE_CORRUPT', `templates.bin ended at byte ${at} of ${into.length}`);
-      at += n;
-    }
-  }
 }
 
 /**

@@ -21,7 +21,6 @@ export interface KernelExports {
   rotationCounts(probe: number, gallery: number, bands: number, words: number, rot: number, out: number): void;
   preparePhases(src: number, dst: number, bands: number, cols: number): void;
   scanGallery(probe: number, gallery: number, count: number, bands: number, words: number, rot: number, out: number): void;
-  scanGalleryCascade(probe: number, gallery: number, count: number, bands: number, words: number, rot: number, out: number, maxPerMille: number): number;
 }
 
 let module: WebAssembly.Module | null = null;

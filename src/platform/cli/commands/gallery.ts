@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { IriskError, isIriskError } from '../../../lib/errors.js';
 import { Gallery, type GalleryOptions } from '../../../identity/gallery/gallery.js';
 import { DEFAULT_DUPLICATE_POLICY } from '../../../identity/gallery/duplicates.js';
+import type { KernelKind } from '../../../identity/gallery/kernel.js';
 import { loadPipelineConfig, loadTemplateOrImage } from '../../../identity/iris/io.js';
 import type { PipelineTrace } from '../../../identity/iris/pipeline.js';
 import type { IrisTemplate, TemplateShape } from '../../../identity/iris/template.js';
@@ -27,7 +28,8 @@ interface GallerySearchOptions extends GalleryCommonOptions {
   threshold: string;
   mirror: boolean;
   rotations?: string;
-  cascade?: string;
+  cascade?: boolean;
+  kernel: string;
   config?: string;
   pad: boolean;
   padModel: string;
@@ -51,7 +53,8 @@ export function registerGalleryCommands(program: Command): void {
       .option('--threshold <hd>', 'a match is a distance below this', String(DEFAULT_DUPLICATE_POLICY.threshold))
       .option('--no-mirror', 'skip the swapped-eyes check (left compared with enrolled right eyes)')
       .option('--rotations <n>', `largest column shift each way (default ${DEFAULT_DUPLICATE_POLICY.params.rotations}: ${2 * DEFAULT_DUPLICATE_POLICY.params.rotations + 1} rotations)`)
-      .option('--cascade <hd>', 'prune with a first pass over a quarter of the bits: compare in full only below this partial distance (faster, may miss rare genuine matches)')
+      .option('--cascade', 'prune with the tuned cascade (partial comparisons first; about 8x faster on large galleries; kept every one of 4,000 synthetic genuine pairs, unmeasured on real ones)')
+      .option('--kernel <auto|native|wasm>', 'scan kernel: native when built, else WebAssembly (auto)', 'auto')
       .option('--config <file>', 'pipeline config JSON (to encode images)')
       .option('--pad-model <ref>', 'presentation-attack detector for images', DEFAULT_PAD_MODEL_REF)
       .option('--no-pad', 'skip the presentation-attack check on images');
@@ -160,8 +163,14 @@ function galleryOptions(opts: Partial<GallerySearchOptions>): GalleryOptions {
       mirror: opts.mirror ?? true,
       params,
     },
-    ...(opts.cascade === undefined ? {} : { cascade: numberOption(opts.cascade, '--cascade', 0, 1) }),
+    cascade: opts.cascade === true,
+    kernel: kernelOption(opts.kernel ?? 'auto'),
   };
+}
+
+function kernelOption(k: string): KernelKind {
+  if (k !== 'auto' && k !== 'native' && k !== 'wasm') throw new IriskError('USAGE', `--kernel must be auto, native or wasm (got "${k}")`);
+  return k;
 }
 
 /** An eye from a template JSON file, or encoded from an image (refused when PAD calls it an attack, unless --no-pad). */
