@@ -6,7 +6,8 @@
  * (src/identity/gallery/layout.ts: per template `bands * cols` code cells then as many mask cells,
  * four 16-bit cells per 64-bit word), and writes, for each probe, template and shift, the
  * (xor, common) bit counts as two u32, as the WebAssembly kernel writes them, and for each probe
- * and template whether it was compared in full (the cascade: first band first, then the rest).
+ * and template whether it was compared in full (the staged cascade: only pairs passing every
+ * stage, exactly as assembly/hamming.ts stagePasses decides; see "The staged cascade" below).
  *
  * Loop structure: each probe's four phase copies (rolled by 0..3 cells, every band written twice)
  * make every shift one contiguous run of probe words. Shifts are counted kGroup at a time in one
@@ -18,6 +19,10 @@
  */
 #include <napi.h>
 
+#if defined(__AVX512F__) && defined(__AVX512VPOPCNTDQ__)
+#include <immintrin.h>
+#endif
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -28,7 +33,7 @@
 namespace {
 
 /** Bumped when the exported function's contract changes; scan-native.ts refuses another version. */
-constexpr uint32_t kApiVersion = 2;
+constexpr uint32_t kApiVersion = 3;
 
 /** Cascade ceilings are distances in millionths (as the WebAssembly kernel takes them). */
 constexpr int64_t kPpm = 1000000;
@@ -167,52 +172,278 @@ inline void prefetchBands(const uint64_t* tmpl, const Geometry& g, size_t bands)
   }
 }
 
-/** The cascade's test on the first band: some shift with common bits and xor / common <= ceiling / 10^6. */
-bool passes(const std::vector<uint64_t>& x, const std::vector<uint64_t>& c, int64_t ceiling) {
-  for (size_t s = 0; s < x.size(); s++) {
-    if (c[s] > 0 && x[s] * static_cast<uint64_t>(kPpm) <= static_cast<uint64_t>(ceiling) * c[s]) return true;
+// ---- The staged cascade (assembly/hamming.ts stagePasses is the specification).
+//
+// A stage passes a (probe, template) pair when some shift s in [-rotations, rotations] that is a
+// multiple of shiftStep brings the counts over the first `bands` bands, every wordStep-th word of
+// each band (words 0, wordStep, 2 wordStep, ... < words), to at least one common bit and
+// xor * 10^6 <= ceiling * common. Shifts equal modulo cols give equal counts, so each stage counts
+// every distinct shift residue once ("lanes").
+//
+// Loop structure: the lanes sit side by side. For each probe and stage, a table holds, for every
+// word the stage reads, the probe's code word at every lane then its mask word at every lane
+// (gathered once per call from the phase copies); a template word is then loaded once, broadcast,
+// and compared with up to 32 shifts in a few vector instructions, the per-shift counts never
+// leaving their vector lanes (no horizontal sums). Lanes go kVectorLanes at a time, up to
+// kMaxVectors vectors per pass over the stage's words; the pair fails the stage when no block passes.
+
+/** One cascade stage, as scan() takes it (four int32: bands, wordStep, shiftStep, ceiling in millionths). */
+struct Stage {
+  size_t bands;
+  size_t wordStep;
+  size_t shiftStep;
+  uint64_t ceiling;
+};
+
+/** Shifts counted side by side per vector (64-bit lanes of 512 bits). */
+constexpr size_t kVectorLanes = 8;
+/** Most vectors per pass over a stage's words: 32 shifts, 8 accumulators that stay in registers. */
+constexpr int kMaxVectors = 4;
+/**
+ * Most table words per call (all probes and stages): 32 MB. Tables grow with lanes x words, so only
+ * shapes with thousands of columns and rotations need more; those count each shift directly.
+ */
+constexpr size_t kTableBudget = size_t{1} << 22;
+
+/** A run of up to kMaxVectors * kVectorLanes lanes of one stage, counted in one pass. */
+struct Block {
+  int vectors;    // lanes / kVectorLanes, rounded up (padding lanes have empty masks: no common bits)
+  size_t offset;  // words from the start of the probe's stage table
+};
+
+/** What a stage reads, and where its lanes and tables are. */
+struct StagePlan {
+  Stage stage;
+  size_t stepWords;             // words read per band: ceil(words / wordStep)
+  std::vector<size_t> lanes;    // distinct shifts modulo cols (cells rolled), in the order of s
+  std::vector<Block> blocks;    // lanes [i * 32, i * 32 + 32) of the stage
+  size_t offset = 0;            // words from the start of one probe's tables
+  size_t tableWords = 0;        // words of one probe's table of this stage
+};
+
+/** Where probe word w (band 0, code plane) of a probe rolled by sc cells is, in its phase copies. */
+inline size_t laneStart(size_t sc, const Geometry& g) { return (sc & 3) * g.phaseWords() + g.words - (sc >> 2); }
+
+/** The stages' plans; `perProbe` gets the table words each probe needs. */
+std::vector<StagePlan> planStages(const std::vector<Stage>& stages, const Geometry& g, size_t& perProbe) {
+  std::vector<StagePlan> plans;
+  perProbe = 0;
+  const int64_t cols = static_cast<int64_t>(g.cols);
+  const int64_t rot = static_cast<int64_t>(g.rotations);
+  for (const Stage& st : stages) {
+    StagePlan plan{st, (g.words + st.wordStep - 1) / st.wordStep, {}, {}, perProbe, 0};
+    std::vector<bool> seen(g.cols, false);
+    const int64_t step = static_cast<int64_t>(st.shiftStep);
+    // Multiples of shiftStep in [-rot, rot], from the lowest up (as stagePasses goes).
+    for (int64_t s = -(rot / step) * step; s <= rot; s += step) {
+      const size_t sc = static_cast<size_t>(((s % cols) + cols) % cols);
+      if (!seen[sc]) {
+        seen[sc] = true;
+        plan.lanes.push_back(sc);
+      }
+    }
+    constexpr size_t blockLanes = kMaxVectors * kVectorLanes;
+    for (size_t i = 0; i < plan.lanes.size(); i += blockLanes) {
+      const size_t n = std::min(blockLanes, plan.lanes.size() - i);
+      const int vectors = static_cast<int>((n + kVectorLanes - 1) / kVectorLanes);
+      plan.blocks.push_back({vectors, plan.tableWords});
+      plan.tableWords += st.bands * plan.stepWords * 2 * kVectorLanes * static_cast<size_t>(vectors);
+    }
+    perProbe += plan.tableWords;
+    plans.push_back(std::move(plan));
+  }
+  return plans;
+}
+
+/**
+ * Fills one probe's table of one stage from its phase copies: for block i, band b and read word
+ * j (template word j * wordStep), the code words of the block's lanes then their mask words.
+ */
+void fillTable(const StagePlan& plan, const uint64_t* phases, const Geometry& g, uint64_t* table) {
+  constexpr size_t blockLanes = kMaxVectors * kVectorLanes;
+  for (size_t i = 0; i < plan.blocks.size(); i++) {
+    const Block& blk = plan.blocks[i];
+    const size_t width = kVectorLanes * static_cast<size_t>(blk.vectors);
+    const size_t first = i * blockLanes;
+    const size_t n = std::min(blockLanes, plan.lanes.size() - first);
+    uint64_t* out = table + blk.offset;
+    for (size_t b = 0; b < plan.stage.bands; b++) {
+      for (size_t j = 0; j < plan.stepWords; j++, out += 2 * width) {
+        const size_t w = b * 2 * g.words + j * plan.stage.wordStep;
+        for (size_t k = 0; k < width; k++) {
+          const bool lane = k < n;
+          const uint64_t* at = lane ? phases + laneStart(plan.lanes[first + k], g) + w : nullptr;
+          out[k] = lane ? at[0] : 0;
+          out[width + k] = lane ? at[g.phaseMask()] : 0;
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Whether one block of V * 8 lanes passes: the table's words (`stepWords` per band over `bands`
+ * bands) against the template's every step-th word; each lane's counts fit 32 bits (bands * cols
+ * <= 2^26 cells of 16 bits). With AVX-512 VPOPCNTQ one vector holds 8 lanes' counts (written with
+ * intrinsics: left to itself, GCC 12 vectorises the word loop instead, with permutes and spills).
+ */
+#if defined(__AVX512F__) && defined(__AVX512VPOPCNTDQ__)
+template <int V>
+bool blockPasses(const uint64_t* __restrict table, const uint64_t* __restrict tmpl, size_t maskOffset, size_t words, size_t bands,
+                 size_t step, size_t stepWords, uint64_t ceiling) {
+  constexpr size_t L = V * kVectorLanes;
+  __m512i x[V];
+  __m512i c[V];
+  for (int v = 0; v < V; v++) x[v] = c[v] = _mm512_setzero_si512();
+  for (size_t b = 0; b < bands; b++) {
+    const uint64_t* code = tmpl + b * words;
+    const uint64_t* mask = code + maskOffset;
+    for (size_t j = 0; j < stepWords; j++, table += 2 * L) {
+      const __m512i gc = _mm512_set1_epi64(static_cast<long long>(code[j * step]));
+      const __m512i gm = _mm512_set1_epi64(static_cast<long long>(mask[j * step]));
+      for (int v = 0; v < V; v++) {
+        const __m512i m = _mm512_and_si512(_mm512_load_si512(table + L + v * kVectorLanes), gm);
+        const __m512i d = _mm512_xor_si512(_mm512_load_si512(table + v * kVectorLanes), gc);
+        c[v] = _mm512_add_epi64(c[v], _mm512_popcnt_epi64(m));
+        x[v] = _mm512_add_epi64(x[v], _mm512_popcnt_epi64(_mm512_and_si512(d, m)));
+      }
+    }
+  }
+  // xor * 10^6 <= ceiling * common over common > 0: 32 x 32 -> 64-bit products, exact.
+  const __m512i ppm = _mm512_set1_epi64(kPpm);
+  const __m512i ceil = _mm512_set1_epi64(static_cast<long long>(ceiling));
+  __mmask8 pass = 0;
+  for (int v = 0; v < V; v++) {
+    const __mmask8 some = _mm512_test_epi64_mask(c[v], c[v]);
+    pass |= _mm512_mask_cmple_epu64_mask(some, _mm512_mul_epu32(x[v], ppm), _mm512_mul_epu32(c[v], ceil));
+  }
+  return pass != 0;
+}
+#else
+template <int V>
+bool blockPasses(const uint64_t* __restrict table, const uint64_t* __restrict tmpl, size_t maskOffset, size_t words, size_t bands,
+                 size_t step, size_t stepWords, uint64_t ceiling) {
+  constexpr size_t L = V * kVectorLanes;
+  uint64_t x[L] = {};
+  uint64_t c[L] = {};
+  for (size_t b = 0; b < bands; b++) {
+    const uint64_t* code = tmpl + b * words;
+    const uint64_t* mask = code + maskOffset;
+    for (size_t j = 0; j < stepWords; j++, table += 2 * L) {
+      const uint64_t gc = code[j * step];
+      const uint64_t gm = mask[j * step];
+      for (size_t k = 0; k < L; k++) {
+        const uint64_t m = table[L + k] & gm;
+        c[k] += static_cast<uint64_t>(__builtin_popcountll(m));
+        x[k] += static_cast<uint64_t>(__builtin_popcountll((table[k] ^ gc) & m));
+      }
+    }
+  }
+  bool pass = false;
+  for (size_t k = 0; k < L; k++) pass |= (c[k] > 0) & (x[k] * static_cast<uint64_t>(kPpm) <= ceiling * c[k]);
+  return pass;
+}
+#endif
+
+/** Whether a template passes a stage, from the probe's table of that stage. */
+bool stagePasses(const StagePlan& plan, const uint64_t* table, const uint64_t* tmpl, const Geometry& g) {
+  const Stage& st = plan.stage;
+  const size_t maskOffset = g.bands * g.words;
+  for (const Block& blk : plan.blocks) {
+    const uint64_t* t = table + blk.offset;
+    bool pass = false;
+    switch (blk.vectors) {
+      case 1: pass = blockPasses<1>(t, tmpl, maskOffset, g.words, st.bands, st.wordStep, plan.stepWords, st.ceiling); break;
+      case 2: pass = blockPasses<2>(t, tmpl, maskOffset, g.words, st.bands, st.wordStep, plan.stepWords, st.ceiling); break;
+      case 3: pass = blockPasses<3>(t, tmpl, maskOffset, g.words, st.bands, st.wordStep, plan.stepWords, st.ceiling); break;
+      default: pass = blockPasses<4>(t, tmpl, maskOffset, g.words, st.bands, st.wordStep, plan.stepWords, st.ceiling); break;
+    }
+    if (pass) return true;
+  }
+  return false;
+}
+
+/** The same without a table (tables over kTableBudget): each lane counted alone from the phase copies. */
+bool stagePassesDirect(const StagePlan& plan, const uint64_t* phases, const uint64_t* tmpl, const Geometry& g) {
+  const Stage& st = plan.stage;
+  for (const size_t sc : plan.lanes) {
+    const uint64_t* probe = phases + laneStart(sc, g);
+    uint64_t x = 0;
+    uint64_t c = 0;
+    for (size_t b = 0; b < st.bands; b++) {
+      const uint64_t* pc = probe + b * 2 * g.words;
+      const uint64_t* gc = tmpl + b * g.words;
+      const uint64_t* gm = tmpl + (g.bands + b) * g.words;
+      for (size_t w = 0; w < g.words; w += st.wordStep) {
+        const uint64_t m = pc[g.phaseMask() + w] & gm[w];
+        c += static_cast<uint64_t>(__builtin_popcountll(m));
+        x += static_cast<uint64_t>(__builtin_popcountll((pc[w] ^ gc[w]) & m));
+      }
+    }
+    if (c > 0 && x * static_cast<uint64_t>(kPpm) <= st.ceiling * c) return true;
   }
   return false;
 }
 
 /**
+ * Templates scanned together by each probe with a cascade: one probe's stage tables stay in L1
+ * over the tile while the others' wait in L2 (8 probes' first-stage tables for the tuned cascade
+ * are 64 kB). Also how far ahead a template's first bands are asked for.
+ */
+constexpr size_t kCascadeTile = 8;
+
+/**
  * Templates [0, count) at `gallery` against `probes` prepared probes; probe p's counts for template
  * t go to out[((p * count + t) * shifts + s) * 2 + {0: xor, 1: common}], and flags[p * count + t]
- * says whether it was compared in full. ceiling < 0: every pair in full; otherwise the first band
- * first, in full only when it passes (else zero counts). Returns the pairs compared in full.
+ * says whether it was compared in full. Without stages every pair is compared in full; with
+ * stages a pair is compared in full only when it passes every one in order (else its counts are
+ * left as they were, flag 0). Returns the pairs compared in full.
  */
 uint64_t scanTemplates(const uint64_t* gallery, size_t count, const std::vector<uint64_t>& prepared, size_t probes,
-                       const Geometry& g, int64_t ceiling, uint32_t* out, uint8_t* flags) {
+                       const Geometry& g, const std::vector<Stage>& stages, uint32_t* out, uint8_t* flags) {
   const std::vector<size_t> starts = shiftStarts(g);
   std::vector<uint64_t> x(g.shifts), c(g.shifts);
+  size_t perProbe = 0;
+  const std::vector<StagePlan> plans = planStages(stages, g, perProbe);
+  // The tables, 64-byte aligned (whole vectors); none past the budget (each lane counted alone then).
+  const bool tabled = !plans.empty() && perProbe <= kTableBudget / probes;
+  std::vector<uint64_t> storage(tabled ? probes * perProbe + kVectorLanes : 0);
+  uint64_t* tables = storage.data();
+  if (tabled) {
+    while (reinterpret_cast<uintptr_t>(tables) % 64 != 0) tables++;
+    for (size_t p = 0; p < probes; p++) {
+      for (const StagePlan& plan : plans) fillTable(plan, prepared.data() + p * g.probeWords(), g, tables + p * perProbe + plan.offset);
+    }
+  }
+  // Without a cascade, one template at a time, all of the next one asked for; with one, tiles of
+  // templates, the first stage's bands asked for a tile ahead (the next stages run for few templates).
+  const size_t tile = plans.empty() ? 1 : kCascadeTile;
+  const size_t prefetched = plans.empty() ? g.bands : plans.front().stage.bands;
+  for (size_t t = 1; t < std::min(count, tile); t++) prefetchBands(gallery + t * g.templateWords(), g, prefetched);
   uint64_t full = 0;
-  for (size_t t = 0; t < count; t++) {
-    const uint64_t* tmpl = gallery + t * g.templateWords();
-    // The next template, as far as it will surely be read: all of it, or its first band with the cascade.
-    if (t + 1 < count) prefetchBands(tmpl + g.templateWords(), g, ceiling < 0 ? g.bands : 1);
+  for (size_t first = 0; first < count; first += tile) {
+    const size_t end = std::min(count, first + tile);
     for (size_t p = 0; p < probes; p++) {
       const uint64_t* phases = prepared.data() + p * g.probeWords();
-      std::fill(x.begin(), x.end(), 0);
-      std::fill(c.begin(), c.end(), 0);
-      bool inFull = true;
-      if (ceiling < 0) {
-        shiftCounts(phases, starts, tmpl, g, 0, g.bands, x.data(), c.data());
-      } else {
-        shiftCounts(phases, starts, tmpl, g, 0, 1, x.data(), c.data());
-        inFull = passes(x, c, ceiling);
-        if (inFull) {
-          shiftCounts(phases, starts, tmpl, g, 1, g.bands, x.data(), c.data());
-        } else {
-          std::fill(x.begin(), x.end(), 0);
-          std::fill(c.begin(), c.end(), 0);
+      for (size_t t = first; t < end; t++) {
+        const uint64_t* tmpl = gallery + t * g.templateWords();
+        if (p == 0 && t + tile < count) prefetchBands(tmpl + tile * g.templateWords(), g, prefetched);
+        bool inFull = true;
+        for (const StagePlan& plan : plans) {
+          inFull = tabled ? stagePasses(plan, tables + p * perProbe + plan.offset, tmpl, g) : stagePassesDirect(plan, phases, tmpl, g);
+          if (!inFull) break;
         }
-      }
-      full += inFull;
-      flags[p * count + t] = inFull;
-      uint32_t* o = out + (p * count + t) * g.shifts * 2;
-      for (size_t s = 0; s < g.shifts; s++) {
-        o[2 * s] = static_cast<uint32_t>(x[s]);
-        o[2 * s + 1] = static_cast<uint32_t>(c[s]);
+        flags[p * count + t] = inFull;
+        if (!inFull) continue;
+        full++;
+        std::fill(x.begin(), x.end(), 0);
+        std::fill(c.begin(), c.end(), 0);
+        shiftCounts(phases, starts, tmpl, g, 0, g.bands, x.data(), c.data());
+        uint32_t* o = out + (p * count + t) * g.shifts * 2;
+        for (size_t s = 0; s < g.shifts; s++) {
+          o[2 * s] = static_cast<uint32_t>(x[s]);
+          o[2 * s + 1] = static_cast<uint32_t>(c[s]);
+        }
       }
     }
   }
@@ -242,18 +473,41 @@ Napi::TypedArrayOf<T> typedArg(const Napi::CallbackInfo& info, size_t i, const c
   return info[i].As<Napi::TypedArrayOf<T>>();
 }
 
+/** The cascade stages of argument i (Int32Array, four int32 per stage), each checked against the shape. */
+std::vector<Stage> stagesArg(const Napi::CallbackInfo& info, size_t i, size_t bands) {
+  const Napi::Env env = info.Env();
+  const auto arg = typedArg<int32_t>(info, i, "stages", napi_int32_array, "Int32Array");
+  if (arg.ElementLength() % 4 != 0) throw Napi::RangeError::New(env, "stages must hold four int32 per stage (bands, wordStep, shiftStep, ceiling in millionths)");
+  std::vector<Stage> stages;
+  for (size_t k = 0; k < arg.ElementLength(); k += 4) {
+    const int64_t used = arg[k];
+    const int64_t wordStep = arg[k + 1];
+    const int64_t shiftStep = arg[k + 2];
+    const int64_t ceiling = arg[k + 3];
+    const std::string at = "stage " + std::to_string(k / 4) + ": ";
+    const auto oneTwoFour = [](int64_t v) { return v == 1 || v == 2 || v == 4; };
+    if (used < 1 || used > static_cast<int64_t>(bands)) throw Napi::RangeError::New(env, at + "bands must be in [1, " + std::to_string(bands) + "], got " + std::to_string(used));
+    if (!oneTwoFour(wordStep)) throw Napi::RangeError::New(env, at + "wordStep must be 1, 2 or 4, got " + std::to_string(wordStep));
+    if (!oneTwoFour(shiftStep)) throw Napi::RangeError::New(env, at + "shiftStep must be 1, 2 or 4, got " + std::to_string(shiftStep));
+    if (ceiling < 0 || ceiling > kPpm) throw Napi::RangeError::New(env, at + "ceiling must be in [0, 1000000] millionths, got " + std::to_string(ceiling));
+    stages.push_back({static_cast<size_t>(used), static_cast<size_t>(wordStep), static_cast<size_t>(shiftStep), static_cast<uint64_t>(ceiling)});
+  }
+  return stages;
+}
+
 /**
- * scan(gallery, first, count, bands, cols, probes, rotations, out, flags, cascadeCeiling): templates
+ * scan(gallery, first, count, bands, cols, probes, rotations, out, flags, stages): templates
  * [first, first + count) of `gallery` (Uint16Array, read in place) against the probes packed back
  * to back in `probes` (Uint16Array, each `2 * bands * cols` cells); counts into `out` (Uint32Array)
  * and compared-in-full flags into `flags` (Uint8Array) as scanTemplates lays them out.
- * cascadeCeiling: -1 for none, else the first band's ceiling in millionths (0..10^6). Returns the
- * number of (probe, template) pairs compared in full.
+ * stages: the cascade (Int32Array, four int32 per stage: bands, wordStep 1|2|4, shiftStep 1|2|4,
+ * ceiling in millionths 0..10^6), empty for none. Returns the number of (probe, template) pairs
+ * compared in full.
  */
 Napi::Value Scan(const Napi::CallbackInfo& info) {
   const Napi::Env env = info.Env();
   if (info.Length() != 10) {
-    throw Napi::TypeError::New(env, "scan takes 10 arguments (gallery, first, count, bands, cols, probes, rotations, out, flags, cascadeCeiling)");
+    throw Napi::TypeError::New(env, "scan takes 10 arguments (gallery, first, count, bands, cols, probes, rotations, out, flags, stages)");
   }
   const auto gallery = typedArg<uint16_t>(info, 0, "gallery", napi_uint16_array, "Uint16Array");
   const auto probesArg = typedArg<uint16_t>(info, 5, "probes", napi_uint16_array, "Uint16Array");
@@ -266,7 +520,7 @@ Napi::Value Scan(const Napi::CallbackInfo& info) {
   g.bands = static_cast<size_t>(integerArg(info, 3, "bands", 1, 1 << 16));
   g.cols = static_cast<size_t>(integerArg(info, 4, "cols", 4, 1 << 20));
   g.rotations = static_cast<size_t>(integerArg(info, 6, "rotations", 0, 1 << 20));
-  const int64_t ceiling = integerArg(info, 9, "cascadeCeiling", -1, kPpm);
+  const std::vector<Stage> stages = stagesArg(info, 9, g.bands);
   if (g.cols % 4 != 0) throw Napi::RangeError::New(env, "cols must be a multiple of 4");
   // Counts are u32: a template's bits (16 per cell) must fit.
   if (g.bands * g.cols > (size_t{1} << 26)) throw Napi::RangeError::New(env, "bands * cols must be at most 2^26");
@@ -294,7 +548,7 @@ Napi::Value Scan(const Napi::CallbackInfo& info) {
   std::vector<uint64_t> prepared(probes * g.probeWords());
   for (size_t p = 0; p < probes; p++) preparePhases(probesArg.Data() + p * cells, g, prepared.data() + p * g.probeWords());
   const uint64_t full =
-      scanTemplates(reinterpret_cast<const uint64_t*>(base), static_cast<size_t>(count), prepared, probes, g, ceiling, out.Data(), flags.Data());
+      scanTemplates(reinterpret_cast<const uint64_t*>(base), static_cast<size_t>(count), prepared, probes, g, stages, out.Data(), flags.Data());
   return Napi::Number::New(env, static_cast<double>(full));
 }
 

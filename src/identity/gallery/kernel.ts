@@ -49,7 +49,7 @@ export interface ScanOptions {
    * A staged cascade (`DEFAULT_CASCADE` is the tuned one): a template goes through every stage in
    * order and is compared in full only when it passes them all, with exactly the exhaustive
    * scan's result; the others are reported as no match (distance 1, no common bits). Off when
-   * undefined or empty. Kernels without `stagedCascade` (the native one, for now) refuse it.
+   * undefined or empty. Kernels without `stagedCascade` refuse it.
    */
   cascadeStages?: readonly CascadeStage[];
 }

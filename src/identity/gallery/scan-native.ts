@@ -1,9 +1,10 @@
 /**
  * The native scan (native/gallery/gallery_scan.cc, a Node-API addon built at install with
  * -O3 -march=native when the machine has a compiler): the server kernel, vectorised where the CPU
- * allows (AVX-512 popcount). It reads the gallery in place from the layout's SharedArrayBuffer, and
- * several probes share one pass over memory. Optional: `loadNativeKernel` says why it is missing,
- * and callers fall back to the WebAssembly kernel. Results equal the reference matcher's exactly.
+ * allows (AVX-512 popcount). It reads the gallery in place from the layout's SharedArrayBuffer,
+ * several probes share one pass over memory, and it runs any staged cascade with exactly the
+ * WebAssembly kernel's rule and results. Optional: `loadNativeKernel` says why it is missing, and
+ * callers fall back to the WebAssembly kernel. Results equal the reference matcher's exactly.
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -24,14 +25,15 @@ interface NativeAddon {
   /**
    * Templates [first, first + count) of `gallery` against the probes packed back to back in
    * `probes`; probe p's counts for template first + t at out[((p * count + t) * shifts + s) * 2]
-   * (xor, then common), flags[p * count + t] 1 when compared in full. cascadeCeiling: the first
-   * band's ceiling in millionths, -1 for none. Returns the pairs compared in full.
+   * (xor, then common; left as they were when not compared in full), flags[p * count + t] 1 when
+   * compared in full. stages: the cascade, four int32 per stage (bands, wordStep, shiftStep,
+   * ceiling in millionths), empty for none. Returns the pairs compared in full.
    */
-  scan(gallery: Uint16Array, first: number, count: number, bands: number, cols: number, probes: Uint16Array, rotations: number, out: Uint32Array, flags: Uint8Array, cascadeCeiling: number): number;
+  scan(gallery: Uint16Array, first: number, count: number, bands: number, cols: number, probes: Uint16Array, rotations: number, out: Uint32Array, flags: Uint8Array, stages: Int32Array): number;
 }
 
 /** The contract this module speaks (kApiVersion in gallery_scan.cc). */
-const API_VERSION = 2;
+const API_VERSION = 3;
 /** Where the build puts the addon, from the package root (scripts/build-native.mjs). */
 const ADDON = join('native', 'gallery', 'build', 'Release', 'gallery_scan.node');
 /** Most templates per addon call (the scan reads the gallery in place: no copy to bound). */
@@ -76,23 +78,21 @@ export function loadNativeKernel(chunkSize = CHUNK): { kernel: NativeGalleryScan
 }
 
 /**
- * The first-band ceiling in millionths, rounded down as the WebAssembly kernel rounds it (-1: no
- * cascade). The native kernel runs the single first-band cascade (`cascade`, or the same as its one
- * stage); USAGE for other staged cascades.
+ * The stages as the addon takes them: four int32 each (bands, wordStep, shiftStep, ceiling in
+ * millionths, rounded as the WebAssembly kernel rounds it); empty for no cascade. USAGE when a
+ * stage is malformed.
  */
-function firstBandCeiling(options: ScanOptions, bands: number): number {
+function stageWords(options: ScanOptions, bands: number): Int32Array {
   const stages = cascadeStagesOf(options, bands);
-  if (stages.length === 0) return -1;
-  const [s] = stages;
-  if (stages.length > 1 || s!.bands !== 1 || s!.wordStep !== 1 || s!.shiftStep !== 1) {
-    throw new IriskError('USAGE', 'the native gallery kernel implements the single first-band cascade only (one stage: bands 1, wordStep 1, shiftStep 1)', { kernel: 'native' });
-  }
-  return Math.floor(Math.min(1, s!.ceiling) * 1e6);
+  const out = new Int32Array(stages.length * 4);
+  stages.forEach((s, i) => out.set([s.bands, s.wordStep, s.shiftStep, Math.round(Math.min(1, s.ceiling) * 1e6)], i * 4));
+  return out;
 }
 
 /** A scanner over the native addon (make one with `loadNativeKernel`); reuse it across probes. */
 export class NativeGalleryScanner implements GalleryKernel {
   readonly name = 'native';
+  readonly stagedCascade = true;
   lastFullComparisons = 0;
   private counts = new Uint32Array(0);
   private flags = new Uint8Array(0);
@@ -116,7 +116,7 @@ export class NativeGalleryScanner implements GalleryKernel {
   /** Several probes in one pass over the gallery (each template read once for all): result[p][t]. */
   scanManyCells(gallery: GalleryLayout, probes: readonly Uint16Array[], params: MatchParams = DEFAULT_MATCH_PARAMS, options: ScanOptions = {}): MatchResult[][] {
     const { bands, stride } = gallery;
-    const ceiling = firstBandCeiling(options, bands);
+    const stages = stageWords(options, bands);
     const packed = new Uint16Array(probes.length * stride);
     probes.forEach((p, i) => {
       if (p.length !== stride) throw new IriskError('TEMPLATE_INCOMPATIBLE', `probe ${i} has ${p.length} cells; the gallery's templates have ${stride}`);
@@ -133,10 +133,10 @@ export class NativeGalleryScanner implements GalleryKernel {
     const words = gallery.words;
     for (let first = 0; first < gallery.size; first += chunk) {
       const n = Math.min(chunk, gallery.size - first);
-      this.lastFullComparisons += this.addon.scan(words, first, n, bands, gallery.shape.cols, packed, params.rotations, counts, flags, ceiling);
+      this.lastFullComparisons += this.addon.scan(words, first, n, bands, gallery.shape.cols, packed, params.rotations, counts, flags, stages);
       for (let p = 0; p < probes.length; p++) {
         const into = results[p]!;
-        // A template the cascade pruned has no common bits: bestOfCounts would say NO_MATCH too.
+        // A pair the cascade pruned is no match (its counts are stale).
         for (let t = 0; t < n; t++) into.push(flags[p * n + t] ? bestOfCounts(counts, (p * n + t) * shifts * 2, params) : NO_MATCH);
       }
     }
