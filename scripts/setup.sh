@@ -4,7 +4,8 @@
 #   2. installs the system packages irisk needs, with apt-get, when they are missing
 #      (fontconfig-config and fonts-dejavu-core: text in PNG plots; libxgboost0: XGBoost's C
 #      library, for training; xgboost: its command-line program, the baseline of `npm run bench -- ml`);
-#   3. installs the npm dependencies (npm ci) and builds (WebAssembly kernels + TypeScript).
+#   3. installs the npm dependencies (npm ci) and builds (WebAssembly kernels, the native gallery
+#      kernel when a C++ compiler is present (else the WebAssembly one serves), TypeScript).
 # It downloads only from the npm registry and Debian's package archive, and stops with a clear
 # message when a step cannot be done.
 set -euo pipefail
@@ -37,6 +38,6 @@ fi
 
 say "installing npm dependencies (npm ci)"
 ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund --loglevel=error || fail "npm ci failed; check access to the npm registry"
-say "building (WebAssembly kernels and TypeScript)"
+say "building (WebAssembly kernels, native gallery kernel if a compiler is present, TypeScript)"
 npm run build --silent || fail "the build failed"
 say "ready"
