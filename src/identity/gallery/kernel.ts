@@ -5,8 +5,9 @@
  * that picks a kernel.
  */
 import { IriskError } from '../../lib/errors.js';
-import type { MatchParams, MatchResult } from '../iris/matcher.js';
-import type { GalleryLayout } from './layout.js';
+import { DEFAULT_MATCH_PARAMS, type MatchParams, type MatchResult } from '../iris/matcher.js';
+import type { IrisTemplate } from '../iris/template.js';
+import { templateCells, type GalleryLayout } from './layout.js';
 
 /**
  * One stage of a cascade: a partial comparison (a subset of the bits, at a subset of the shifts)
@@ -84,6 +85,24 @@ export interface GalleryKernel {
   scanCells(gallery: GalleryLayout, probeCells: Uint16Array, params?: MatchParams, options?: ScanOptions): MatchResult[];
   /** Several probes in one pass over the gallery: result[p][t] = scanCells(gallery, probes[p])[t]. */
   scanManyCells(gallery: GalleryLayout, probes: readonly Uint16Array[], params?: MatchParams, options?: ScanOptions): MatchResult[][];
+}
+
+/** What the kernels share: single-probe scans as one-probe passes of `scanManyCells`. */
+export abstract class KernelScanner implements GalleryKernel {
+  abstract readonly name: string;
+  lastFullComparisons = 0;
+
+  /** `probe` against every gallery template, in slot order (as `matchReference(probe, t)`). */
+  scan(gallery: GalleryLayout, probe: IrisTemplate, params: MatchParams = DEFAULT_MATCH_PARAMS, options: ScanOptions = {}): MatchResult[] {
+    return this.scanCells(gallery, templateCells(probe), params, options);
+  }
+
+  /** The same with the probe already packed as the gallery stores templates (`templateCells`). */
+  scanCells(gallery: GalleryLayout, probeCells: Uint16Array, params: MatchParams = DEFAULT_MATCH_PARAMS, options: ScanOptions = {}): MatchResult[] {
+    return this.scanManyCells(gallery, [probeCells], params, options)[0]!;
+  }
+
+  abstract scanManyCells(gallery: GalleryLayout, probes: readonly Uint16Array[], params?: MatchParams, options?: ScanOptions): MatchResult[][];
 }
 
 /** Which kernel to use: the native addon, the WebAssembly one, or the native when it loads and WebAssembly otherwise. */

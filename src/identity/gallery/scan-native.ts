@@ -12,9 +12,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IriskError } from '../../lib/errors.js';
 import { bestOfCounts, DEFAULT_MATCH_PARAMS, NO_MATCH, type MatchParams, type MatchResult } from '../iris/matcher.js';
-import type { IrisTemplate } from '../iris/template.js';
-import { cascadeStagesOf, type GalleryKernel, type ScanOptions } from './kernel.js';
-import { templateCells, type GalleryLayout } from './layout.js';
+import { cascadeStagesOf, KernelScanner, type ScanOptions } from './kernel.js';
+import type { GalleryLayout } from './layout.js';
 
 /** The addon's exports. */
 interface NativeAddon {
@@ -90,10 +89,9 @@ function stageWords(options: ScanOptions, bands: number): Int32Array {
 }
 
 /** A scanner over the native addon (make one with `loadNativeKernel`); reuse it across probes. */
-export class NativeGalleryScanner implements GalleryKernel {
-  readonly name = 'native';
+export class NativeGalleryScanner extends KernelScanner {
+  override readonly name = 'native';
   readonly stagedCascade = true;
-  lastFullComparisons = 0;
   private counts = new Uint32Array(0);
   private flags = new Uint8Array(0);
 
@@ -101,20 +99,12 @@ export class NativeGalleryScanner implements GalleryKernel {
   constructor(
     private readonly addon: NativeAddon,
     private readonly chunkSize = CHUNK,
-  ) {}
-
-  /** `probe` against every gallery template, in slot order (as `matchReference(probe, t)`). */
-  scan(gallery: GalleryLayout, probe: IrisTemplate, params: MatchParams = DEFAULT_MATCH_PARAMS, options: ScanOptions = {}): MatchResult[] {
-    return this.scanCells(gallery, templateCells(probe), params, options);
-  }
-
-  /** The same with the probe already packed as the gallery stores templates (`templateCells`). */
-  scanCells(gallery: GalleryLayout, probeCells: Uint16Array, params: MatchParams = DEFAULT_MATCH_PARAMS, options: ScanOptions = {}): MatchResult[] {
-    return this.scanManyCells(gallery, [probeCells], params, options)[0]!;
+  ) {
+    super();
   }
 
   /** Several probes in one pass over the gallery (each template read once for all): result[p][t]. */
-  scanManyCells(gallery: GalleryLayout, probes: readonly Uint16Array[], params: MatchParams = DEFAULT_MATCH_PARAMS, options: ScanOptions = {}): MatchResult[][] {
+  override scanManyCells(gallery: GalleryLayout, probes: readonly Uint16Array[], params: MatchParams = DEFAULT_MATCH_PARAMS, options: ScanOptions = {}): MatchResult[][] {
     const { bands, stride } = gallery;
     const stages = stageWords(options, bands);
     const packed = new Uint16Array(probes.length * stride);

@@ -7,10 +7,9 @@
  */
 import { IriskError } from '../../lib/errors.js';
 import { bestOfCounts, DEFAULT_MATCH_PARAMS, NO_MATCH, type MatchParams, type MatchResult } from '../iris/matcher.js';
-import type { IrisTemplate } from '../iris/template.js';
 import { ensureKernelMemory, instantiateKernel, KERNEL_BASE as BASE, probePhaseBytes, type KernelExports } from '../iris/wasm-matcher.js';
-import { cascadeStagesOf, type GalleryKernel, type ScanOptions } from './kernel.js';
-import { templateCells, type GalleryLayout } from './layout.js';
+import { cascadeStagesOf, KernelScanner, type ScanOptions } from './kernel.js';
+import type { GalleryLayout } from './layout.js';
 
 export type { ScanOptions } from './kernel.js';
 
@@ -28,31 +27,21 @@ const CHUNK = 256;
 const STAGE_BYTES = 16;
 
 /** A scanner with its own kernel instance; reuse it across probes. */
-export class WasmGalleryScanner implements GalleryKernel {
-  readonly name = 'wasm';
+export class WasmGalleryScanner extends KernelScanner {
+  override readonly name = 'wasm';
   readonly stagedCascade = true;
   private readonly k = instantiateKernel() as GalleryKernelExports;
-  /** Templates compared in full by the last scan, summed over its probes (all of them without a cascade). */
-  lastFullComparisons = 0;
 
   /** `chunkSize`: templates per kernel call (default 256). */
-  constructor(private readonly chunkSize = CHUNK) {}
-
-  /** `probe` against every gallery template, in slot order (as `matchReference(probe, t)`). */
-  scan(gallery: GalleryLayout, probe: IrisTemplate, params: MatchParams = DEFAULT_MATCH_PARAMS, options: ScanOptions = {}): MatchResult[] {
-    return this.scanCells(gallery, templateCells(probe), params, options);
-  }
-
-  /** The same with the probe already packed as the gallery stores templates (`templateCells`). */
-  scanCells(gallery: GalleryLayout, probeCells: Uint16Array, params: MatchParams = DEFAULT_MATCH_PARAMS, options: ScanOptions = {}): MatchResult[] {
-    return this.scanManyCells(gallery, [probeCells], params, options)[0]!;
+  constructor(private readonly chunkSize = CHUNK) {
+    super();
   }
 
   /**
    * Several probes in one pass over the gallery: each chunk of templates is copied into kernel
    * memory once and scanned by every probe. result[p][t] = scanCells(gallery, probes[p])[t].
    */
-  scanManyCells(gallery: GalleryLayout, probes: readonly Uint16Array[], params: MatchParams = DEFAULT_MATCH_PARAMS, options: ScanOptions = {}): MatchResult[][] {
+  override scanManyCells(gallery: GalleryLayout, probes: readonly Uint16Array[], params: MatchParams = DEFAULT_MATCH_PARAMS, options: ScanOptions = {}): MatchResult[][] {
     const { bands, stride } = gallery;
     const cols = gallery.shape.cols;
     const stages = cascadeStagesOf(options, bands);
