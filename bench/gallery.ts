@@ -30,6 +30,7 @@ import { ParallelGalleryScanner } from '../src/identity/gallery/scan-parallel.js
 import { buildSyntheticGallery, genuineVariant, syntheticGenuinePairs, syntheticTemplate } from '../src/synth/templates/index.js';
 import { runC } from './native.js';
 import { percentile, report } from './report.js';
+import { wilsonInterval as wilson } from '../src/ml/evaluation/proportion.js';
 
 const SEED = 2026;
 const THRESHOLD = 0.345;
@@ -140,14 +141,6 @@ async function benchRates(gallery: GalleryLayout, sample: GalleryLayout, probes:
   }
 }
 
-/** Wilson score interval (95%) of k successes in n trials. */
-function wilson(k: number, n: number, z = 1.959963984540054): [number, number] {
-  if (n === 0) return [0, 1];
-  const p = k / n;
-  const centre = (p + (z * z) / (2 * n)) / (1 + (z * z) / n);
-  const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / (1 + (z * z) / n);
-  return [Math.max(0, centre - half), Math.min(1, centre + half)];
-}
 
 /**
  * Recall of `cascade` on genuine pairs: of the pairs whose exhaustive distance is below the

@@ -11,6 +11,7 @@ import { withReferenceLive } from '../src/identity/pad/domain.js';
 import { fitPadDetector, padScores, type PadTrainingData } from '../src/identity/pad/train.js';
 import { selectRows } from '../src/ml/data/dataset.js';
 import { terminalProgress } from '../src/lib/progress.js';
+import { wilsonInterval as wilson } from '../src/ml/evaluation/proportion.js';
 
 const [worldDir, realDir] = process.argv.slice(2);
 if (!worldDir || !realDir) {
@@ -28,15 +29,6 @@ function half(ds: PadDataset, subjects: ReadonlySet<string>): PadTrainingData {
   return { ...m, species: rows.map((r) => ds.data.species[r]!), groups: rows.map((r) => ds.data.groups[r]!) };
 }
 
-/** 95% Wilson score interval of k successes in n. */
-function wilson(k: number, n: number): [number, number] {
-  const z = 1.959964;
-  const p = k / n;
-  const d = 1 + (z * z) / n;
-  const c = (p + (z * z) / (2 * n)) / d;
-  const h = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / d;
-  return [Math.max(0, c - h), Math.min(1, c + h)];
-}
 
 const progress = terminalProgress();
 const world = await loadPadDataset(worldDir, { requireAttacks: true, progress, ...(workers ? { workers } : {}) });
