@@ -71,7 +71,7 @@ export function registerGalleryCommands(program: Command): void {
       const [l, r] = [await loadEye(left, opts), await loadEye(right, opts)];
       await withGallery(opts, l, async (g) => {
         const p = await g.enroll(opts.person, l, r);
-        emit(opts, { enrolled: true, personId: p.personId, persons: g.stats().persons }, `enrolled ${p.personId} (${g.stats().persons} persons in the gallery)`);
+        emit(opts, { enrolled: true, personId: p.personId, persons: g.stats().persons }, `enrolled ${p.personId} (${persons(g.stats().persons)} in the gallery)`);
       });
     }),
   );
@@ -106,7 +106,7 @@ export function registerGalleryCommands(program: Command): void {
         emit(
           opts,
           { ...s, repairedSlotsOnOpen: g.repairedSlots },
-          `${s.persons} persons, ${s.templates} templates (${s.erasedSlots} erased slots), ${s.shape.rows}x${s.shape.cols}x${s.shape.filters} codes, ` +
+          `${persons(s.persons)}, ${s.templates} templates (${s.erasedSlots} erased slots), ${s.shape.rows}x${s.shape.cols}x${s.shape.filters} codes, ` +
             `${(s.bytesInMemory / 2 ** 20).toFixed(1)} MiB in memory` +
             (g.repairedSlots > 0 ? `\nrepaired ${g.repairedSlots} slots an interrupted enrolment or deletion left` : ''),
         );
@@ -118,7 +118,7 @@ export function registerGalleryCommands(program: Command): void {
     run(opts, () =>
       withGallery(opts, undefined, async (g) => {
         await g.delete(id);
-        emit(opts, { deleted: id, persons: g.stats().persons }, `deleted ${id} (${g.stats().persons} persons left)`);
+        emit(opts, { deleted: id, persons: g.stats().persons }, `deleted ${id} (${persons(g.stats().persons)} left)`);
       }),
     ),
   );
@@ -166,6 +166,11 @@ function galleryOptions(opts: Partial<GallerySearchOptions>): GalleryOptions {
     cascade: opts.cascade === true,
     kernel: kernelOption(opts.kernel ?? 'auto'),
   };
+}
+
+/** "1 person", "2 persons". */
+function persons(n: number): string {
+  return `${n} person${n === 1 ? '' : 's'}`;
 }
 
 function kernelOption(k: string): KernelKind {
