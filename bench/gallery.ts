@@ -123,7 +123,7 @@ async function benchRates(gallery: GalleryLayout, sample: GalleryLayout, probes:
     baseline: 'plain TypeScript scan (same run)',
     baselineValue: tsRate,
     ratio: wasm.one / tsRate,
-    note: `WebAssembly scalar i64 popcount; ${where}; ratio = speed-up over TypeScript${versusC(wasm.one)}`,
+    note: `WebAssembly SIMD (carry-save popcounts); ${where}; ratio = speed-up over TypeScript${versusC(wasm.one)}`,
   });
   report({ bench: 'gallery', metric: `wasm_${PER_PASS}_per_pass_rotation_comparisons_per_second`, value: wasm.many, unit: '1/s', baseline: 'one probe per pass (same run)', baselineValue: wasm.one, ratio: wasm.many / wasm.one, note: `${PER_PASS} probes share each chunk copied into kernel memory; ${where}` });
   if (cRate !== null) report({ bench: 'gallery', metric: 'c_reference_rotation_comparisons_per_second', value: cRate, unit: '1/s', baseline: 'plain TypeScript scan (same run)', baselineValue: tsRate, ratio: cRate / tsRate, note: `speed-of-light reference: gcc -O3 -march=native, ${where}` });

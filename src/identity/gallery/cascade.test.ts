@@ -3,11 +3,12 @@
  * exactly the exhaustive result, every other one no match, and which pairs pass is exactly what a
  * plain TypeScript reading of the stage rule says, for the first cascade, the tuned one and random
  * stage shapes, on synthetic, genuine and adversarial templates (a distance exactly at a ceiling,
- * a first band without common bits), one probe or several per pass, across chunk boundaries.
+ * a first band without common bits), one probe or several per pass, across chunk boundaries; and
+ * on template shapes whose bands the SIMD kernel's groups of four words do not divide.
  */
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../lib/rng.js';
-import { DEFAULT_MATCH_PARAMS, NO_MATCH, type MatchParams } from '../iris/matcher.js';
+import { DEFAULT_MATCH_PARAMS, matchReference, NO_MATCH, type MatchParams } from '../iris/matcher.js';
 import { DEFAULT_SHAPE, templateBits, TEMPLATE_VERSION, type IrisTemplate } from '../iris/template.js';
 import { genuineVariant, syntheticTemplate } from '../../synth/templates/index.js';
 import { cascadeStagesOf, DEFAULT_CASCADE, type CascadeStage, type ScanOptions } from './kernel.js';
@@ -25,8 +26,7 @@ const POP = Uint8Array.from({ length: 65536 }, (_, i) => {
  * by s, compared on the first `bands` bands at the columns of every wordStep-th group of 4, has at
  * least one common bit and disagrees on at most the ceiling (to the nearest millionth) of them.
  */
-function passes(probe: Uint16Array, template: Uint16Array, stage: CascadeStage, params: MatchParams): boolean {
-  const cols = DEFAULT_SHAPE.cols;
+function passes(probe: Uint16Array, template: Uint16Array, stage: CascadeStage, params: MatchParams, cols = DEFAULT_SHAPE.cols): boolean {
   const plane = probe.length / 2;
   const ceiling = Math.round(Math.min(1, stage.ceiling) * 1e6);
   for (let s = -params.rotations; s <= params.rotations; s++) {
@@ -128,6 +128,43 @@ describe('cascade', () => {
     expect(results[0]!.at(-1)).toEqual(NO_MATCH);
     expect(full[0]!.at(-1)!.overlapBits).toBeGreaterThan(0);
     expect(results.at(-1)![0]).toEqual(NO_MATCH); // that probe has no usable bit in its first band
+  });
+
+  it('other shapes: bands of 9, 7, 5 and 1 words, every word step, the edges of the shift range', () => {
+    // The default band (64 words) splits evenly into the kernel's groups of 4 words at every word
+    // step; these leave 1-3 words over, and a band of one word never pairs shifts.
+    const r = new Rng('cascade-shapes');
+    for (const shape of [
+      { rows: 8, cols: 36, filters: 2 },
+      { rows: 12, cols: 28, filters: 2 },
+      { rows: 4, cols: 20, filters: 2 },
+      { rows: 8, cols: 4, filters: 2 },
+    ]) {
+      const bits = templateBits(shape);
+      const random = (maskRate: number): IrisTemplate => ({
+        ...shape,
+        code: Uint8Array.from({ length: bits }, () => (r.chance(0.5) ? 1 : 0)),
+        mask: Uint8Array.from({ length: bits }, () => (r.chance(maskRate) ? 1 : 0)),
+        version: TEMPLATE_VERSION,
+      });
+      const base = Array.from({ length: 6 }, (_, i) => syntheticTemplate(i, { seed: 4, shape }));
+      const all = [...base, ...base.map((b, i) => genuineVariant(b, `s:${i}`, { flipRate: 0.04 * i, rotation: r.int(-2, 2) })), random(0.9), random(0.3), random(1), random(0)];
+      const g = new GalleryLayout(shape, 1);
+      for (const t of all) g.append(t);
+      const tCells = all.map(templateCells);
+      const pCells = tCells.slice(0, 8);
+      const s = new WasmGalleryScanner(5);
+      for (const rotations of [0, 1, 2, 5, 7].filter((x) => x <= shape.cols / 2)) {
+        const params = { ...DEFAULT_MATCH_PARAMS, rotations };
+        const full = s.scanManyCells(g, pCells, params);
+        expect(full).toEqual(pCells.map((_, i) => all.map((t) => matchReference(all[i]!, t, params))));
+        for (let k = 0; k < 4; k++) {
+          const stages = Array.from({ length: r.int(1, 2) }, () => ({ bands: r.int(1, g.bands), wordStep: r.pick([1, 2, 4]), shiftStep: r.pick([1, 2, 4]), ceiling: r.uniform(0.3, 0.55) }));
+          const cascaded = s.scanManyCells(g, pCells, params, { cascadeStages: stages });
+          expect(cascaded).toEqual(pCells.map((p, i) => tCells.map((t, j) => (stages.every((st) => passes(p, t, st, params, shape.cols)) ? full[i]![j] : NO_MATCH))));
+        }
+      }
+    }
   });
 
   it('refuses malformed stages with USAGE', () => {

@@ -1,5 +1,5 @@
 /**
- * The WebAssembly scan (the portable default kernel, scalar i64 popcount): one probe, or several
+ * The WebAssembly scan (the portable default kernel, WebAssembly SIMD): one probe, or several
  * sharing one pass, against a whole gallery, one kernel call per chunk of templates. The kernel
  * instance has its own memory: the probes' phase copies, the cascade stages, a chunk of gallery
  * templates copied in as they are laid out (the copy is shared by every probe of the pass), then

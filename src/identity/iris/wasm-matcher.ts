@@ -1,5 +1,5 @@
 /**
- * The WebAssembly matching kernel (scalar i64 popcount), loaded synchronously from the embedded
+ * The WebAssembly matching kernel (SIMD: 128-bit words, carry-save popcounts), loaded synchronously from the embedded
  * binary. It returns exactly what the TypeScript matchers return; tests hold it to that.
  */
 import { HAMMING_WASM_BASE64 } from './hamming-wasm.generated.js';
