@@ -11,42 +11,10 @@ import { Rng } from '../../lib/rng.js';
 import { DEFAULT_MATCH_PARAMS, matchReference, NO_MATCH, type MatchParams } from '../iris/matcher.js';
 import { DEFAULT_SHAPE, templateBits, TEMPLATE_VERSION, type IrisTemplate } from '../iris/template.js';
 import { genuineVariant, syntheticTemplate } from '../../synth/templates/index.js';
-import { cascadeStagesOf, DEFAULT_CASCADE, type CascadeStage, type ScanOptions } from './kernel.js';
+import { cascadeStagesOf, DEFAULT_CASCADE, type ScanOptions } from './kernel.js';
 import { GalleryLayout, templateCells } from './layout.js';
 import { WasmGalleryScanner } from './scan-wasm.js';
-
-const POP = Uint8Array.from({ length: 65536 }, (_, i) => {
-  let n = 0;
-  for (let v = i; v; v &= v - 1) n++;
-  return n;
-});
-
-/**
- * The stage rule, read plainly: some shift s, a multiple of shiftStep, at which the probe rolled
- * by s, compared on the first `bands` bands at the columns of every wordStep-th group of 4, has at
- * least one common bit and disagrees on at most the ceiling (to the nearest millionth) of them.
- */
-function passes(probe: Uint16Array, template: Uint16Array, stage: CascadeStage, params: MatchParams, cols = DEFAULT_SHAPE.cols): boolean {
-  const plane = probe.length / 2;
-  const ceiling = Math.round(Math.min(1, stage.ceiling) * 1e6);
-  for (let s = -params.rotations; s <= params.rotations; s++) {
-    if (s % stage.shiftStep !== 0) continue;
-    let xor = 0;
-    let common = 0;
-    for (let b = 0; b < stage.bands; b++) {
-      for (let c = 0; c < cols; c++) {
-        if ((c >> 2) % stage.wordStep !== 0) continue;
-        const p = b * cols + ((((c - s) % cols) + cols) % cols);
-        const t = b * cols + c;
-        const m = probe[plane + p]! & template[plane + t]!;
-        common += POP[m]!;
-        xor += POP[(probe[p]! ^ template[t]!) & m]!;
-      }
-    }
-    if (common > 0 && xor * 1e6 <= ceiling * common) return true;
-  }
-  return false;
-}
+import { stagePasses } from '../../../test/cascade-rule.js';
 
 const n = templateBits(DEFAULT_SHAPE);
 const template = (code: (i: number) => number, mask: (i: number) => number): IrisTemplate => ({
@@ -88,7 +56,7 @@ describe('cascade', () => {
     let kept = 0;
     probeCells.forEach((p, i) => {
       const expected = cells.map((t, k) => {
-        const pass = stages.every((s) => passes(p, t, s, params));
+        const pass = stages.every((s) => stagePasses(p, t, s, params.rotations));
         if (pass) kept++;
         return pass ? full[i]![k] : NO_MATCH;
       });
@@ -161,7 +129,7 @@ describe('cascade', () => {
         for (let k = 0; k < 4; k++) {
           const stages = Array.from({ length: r.int(1, 2) }, () => ({ bands: r.int(1, g.bands), wordStep: r.pick([1, 2, 4]), shiftStep: r.pick([1, 2, 4]), ceiling: r.uniform(0.3, 0.55) }));
           const cascaded = s.scanManyCells(g, pCells, params, { cascadeStages: stages });
-          expect(cascaded).toEqual(pCells.map((p, i) => tCells.map((t, j) => (stages.every((st) => passes(p, t, st, params, shape.cols)) ? full[i]![j] : NO_MATCH))));
+          expect(cascaded).toEqual(pCells.map((p, i) => tCells.map((t, j) => (stages.every((st) => stagePasses(p, t, st, params.rotations, shape.cols)) ? full[i]![j] : NO_MATCH))));
         }
       }
     }

@@ -24,6 +24,7 @@ import { GalleryLayout, templateCells } from './layout.js';
 import { loadNativeKernel, type NativeGalleryScanner } from './scan-native.js';
 import { scanReference } from './scan-reference.js';
 import { WasmGalleryScanner } from './scan-wasm.js';
+import { stagePasses } from '../../../test/cascade-rule.js';
 
 const loaded = loadNativeKernel();
 const built = loaded.kernel !== null;
@@ -64,41 +65,6 @@ function nativeScanner(chunkSize?: number): NativeGalleryScanner {
   const r = loadNativeKernel(chunkSize);
   if (r.kernel === null) throw new Error(r.reason);
   return r.kernel;
-}
-
-const POP = Uint8Array.from({ length: 65536 }, (_, i) => {
-  let n = 0;
-  for (let v = i; v; v &= v - 1) n++;
-  return n;
-});
-
-/**
- * The stage rule, read plainly (as cascade.test.ts reads it for the WebAssembly kernel): some shift
- * s in [-rotations, rotations], a multiple of shiftStep, at which the probe rolled by s, compared
- * on the first `bands` bands at the columns of every wordStep-th group of 4, has at least one
- * common bit and disagrees on at most the ceiling (to the nearest millionth) of them.
- */
-function stagePasses(probe: Uint16Array, template: Uint16Array, stage: CascadeStage, rotations: number, cols = DEFAULT_SHAPE.cols): boolean {
-  const plane = probe.length / 2;
-  const ceiling = Math.round(Math.min(1, stage.ceiling) * 1e6);
-  for (let s = -rotations; s <= rotations; s++) {
-    if (s % stage.shiftStep !== 0) continue;
-    let xor = 0;
-    let common = 0;
-    for (let b = 0; b < stage.bands; b++) {
-      for (let c = 0; c < cols; c += 4 * stage.wordStep) {
-        for (let k = c; k < c + 4; k++) {
-          const p = b * cols + ((((k - s) % cols) + cols) % cols);
-          const t = b * cols + k;
-          const m = probe[plane + p]! & template[plane + t]!;
-          common += POP[m]!;
-          xor += POP[(probe[p]! ^ template[t]!) & m]!;
-        }
-      }
-    }
-    if (common > 0 && xor * 1e6 <= ceiling * common) return true;
-  }
-  return false;
 }
 
 describe.skipIf(!built)('native gallery scan', () => {
