@@ -31,6 +31,9 @@ describe('irisk gallery', () => {
 
   it('enrols, refuses a returning person with DUPLICATE and their id, searches, deletes', async () => {
     expect((await cli('gallery', 'stats', '--data-dir', data)).code).toBe(3);
+    // Searching a folder with no gallery does not create one.
+    expect((await cli('gallery', 'search', person(0)[0], '--data-dir', data)).code).toBe(3);
+    expect((await cli('gallery', 'stats', '--data-dir', data)).code).toBe(3);
     for (let i = 0; i < 5; i++) {
       const r = await cli('gallery', 'enroll', '--person', `id${i}`, ...person(i), '--data-dir', data);
       expect(r.code, r.stderr).toBe(0);

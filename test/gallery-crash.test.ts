@@ -49,7 +49,7 @@ interface Run {
   finished: boolean;
 }
 
-/** Runs the child from `start`; kills it once it has acknowledged `killAfter` more persons, a random few hundred microseconds later. */
+/** Runs the child from `start`; kills it once it has acknowledged `killAfter` more persons, 0-3 ms later. */
 function runChild(dir: string, start: number, killAfter: number | null, rng: Rng): Promise<Run> {
   const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', childScript(dir, start)], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';

@@ -236,6 +236,38 @@ describe('gallery', () => {
     }
   });
 
+  it('one open gallery per folder per process; closed means closed; blank eyes and broken indexes are refused', async () => {
+    const g = await open();
+    try {
+      await enrolSome(g, 3);
+      expect(await code(open())).toBe('STORE_UNAVAILABLE');
+      const e = eyes(60);
+      const blank = { ...e.left, mask: new Uint8Array(e.left.mask.length) };
+      expect(await code(g.enroll('blank', blank, e.right))).toBe('IRIS_TOO_FEW_BITS');
+      expect(await code(g.enroll('lone\uD800', e.left, e.right))).toBe('USAGE');
+      expect(await code(g.enroll('c1\u0085', e.left, e.right))).toBe('USAGE');
+      expect(await code(g.search(e.left, 0))).toBe('USAGE');
+      // Deleting the last-enrolled person cleanly is no repair on the next open.
+      await g.delete('p2');
+    } finally {
+      await g.close();
+    }
+    await g.close(); // idempotent
+    expect(await code(g.enroll('late', eyes(61).left, eyes(61).right))).toBe('STORE_UNAVAILABLE');
+    expect(await code(g.search(eyes(61).left))).toBe('STORE_UNAVAILABLE');
+    const again = await open();
+    try {
+      expect(again.repairedSlots).toBe(0);
+      expect(again.personIds()).toEqual(['p0', 'p1']);
+    } finally {
+      await again.close();
+    }
+    const db = await openDatabase(join(dir, 'gallery', 'index.duckdb'));
+    await db.run(`UPDATE gallery_persons SET left_slot = 2, right_slot = 3 WHERE person_id = 'p0'`);
+    db.close();
+    expect(await code(open())).toBe('STORE_CORRUPT');
+  });
+
   it('typed errors: a taken id, another shape, a bad id, a truncated template file; nothing changes', async () => {
     const g = await open();
     try {

@@ -11,7 +11,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { IriskError } from '../../lib/errors.js';
 import { packTemplate, type MatchResult } from '../iris/matcher.js';
-import type { IrisTemplate, TemplateShape } from '../iris/template.js';
+import { DEFAULT_PIPELINE_CONFIG } from '../iris/config.js';
+import { maskedFraction, type IrisTemplate, type TemplateShape } from '../iris/template.js';
 import { DEFAULT_DUPLICATE_POLICY, duplicatesOf, isMatch, type DuplicateMatch, type DuplicatePolicy } from './duplicates.js';
 import { createGalleryKernel, DEFAULT_CASCADE, type CascadeStage, type KernelKind, type ScanOptions } from './kernel.js';
 import { templateCells, type GalleryLayout } from './layout.js';
@@ -68,6 +69,7 @@ interface Scanner {
 }
 
 const AUTO_PARALLEL_FROM = 20_000;
+const CLOSED = 'closed';
 const MAX_PERSON_ID = 256;
 
 /** An open gallery; `close()` when done. */
@@ -75,7 +77,10 @@ export class Gallery {
   private readonly persons = new Map<string, EnrolledPerson>();
   private owners: (EnrolledPerson | null)[] = [];
   private queue: Promise<unknown> = Promise.resolve();
-  private scanner: Scanner | null = null;
+  private scanner: Promise<Scanner> | null = null;
+  private scannerName: string | null = null;
+  /** Set by close(), or when memory could no longer be kept equal to the store: every later call is refused. */
+  private unusable: string | null = null;
   readonly policy: DuplicatePolicy;
 
   private constructor(
@@ -111,6 +116,8 @@ export class Gallery {
     checkPersonId(personId);
     this.checkShape(left, 'left');
     this.checkShape(right, 'right');
+    checkUsable(left, 'left');
+    checkUsable(right, 'right');
     return this.exclusive(async () => {
       const [dup] = await this.duplicates(left, right);
       if (dup) {
@@ -121,16 +128,20 @@ export class Gallery {
       }
       if (this.persons.has(personId)) throw personExists(personId);
       const slot = this.layout.size;
+      this.layout.reserve(2); // nothing after the commit may fail for lack of memory
       const person = await this.store.commitPerson(personId, slot, left, right);
-      this.layout.append(left);
-      this.layout.append(right);
-      this.own(person);
+      this.afterCommit(() => {
+        this.layout.append(left);
+        this.layout.append(right);
+        this.own(person);
+      });
       return person;
     });
   }
 
   /** Enrolled persons that (left, right) matches under the policy, best first. */
   async duplicates(left: IrisTemplate, right: IrisTemplate): Promise<DuplicateMatch[]> {
+    this.checkOpen();
     this.checkShape(left, 'left');
     this.checkShape(right, 'right');
     // Under OR both eyes are scanned, in one pass over the gallery.
@@ -141,7 +152,9 @@ export class Gallery {
 
   /** The `top` enrolled persons closest to one eye's template (either enrolled eye), closest first. */
   async search(probe: IrisTemplate, top = 10): Promise<SearchHit[]> {
+    this.checkOpen();
     this.checkShape(probe, 'probe');
+    if (!Number.isInteger(top) || top < 1) throw new IriskError('USAGE', `top must be a whole number >= 1 (got ${top})`);
     const [results] = await this.scan([probe]);
     const best = new Map<string, SearchHit>();
     results!.forEach((r, slot) => {
@@ -159,12 +172,16 @@ export class Gallery {
     return this.exclusive(async () => {
       const person = this.persons.get(personId);
       if (!person) throw personNotFound(personId);
-      await this.store.deletePerson(person);
-      for (const s of [person.leftSlot, person.rightSlot]) {
-        this.owners[s] = null;
-        this.layout.erase(s);
-      }
-      this.persons.delete(personId);
+      // Committed: gone from search at once, then from the file (an open zeroes what a failure here leaves).
+      await this.store.deletePersonRow(person);
+      this.afterCommit(() => {
+        for (const s of [person.leftSlot, person.rightSlot]) {
+          this.owners[s] = null;
+          this.layout.erase(s);
+        }
+        this.persons.delete(personId);
+      });
+      this.store.eraseSlots([person.leftSlot, person.rightSlot]);
     });
   }
 
@@ -188,14 +205,18 @@ export class Gallery {
       shape: this.layout.shape,
       bytesInMemory: this.layout.size * this.layout.stride * 2,
       policy: { ...policy, rotations: params.rotations },
-      scanner: this.scanner?.name() ?? this.scannerKind(),
+      scanner: this.scannerName ?? this.scannerKind(),
     };
   }
 
-  /** Stops scan workers and closes the store (after queued enrolments finish). */
+  /** Stops scan workers and closes the store (after queued enrolments finish); later calls are refused. Idempotent. */
   async close(): Promise<void> {
-    await this.queue.catch(() => undefined);
-    await this.scanner?.close();
+    if (this.unusable === CLOSED) return;
+    const queued = this.queue;
+    this.unusable = CLOSED;
+    await queued.catch(() => undefined);
+    const scanner = await this.scanner?.catch(() => null);
+    await scanner?.close();
     this.store.close();
   }
 
@@ -206,9 +227,12 @@ export class Gallery {
   }
 
   private async scan(probes: readonly IrisTemplate[]): Promise<MatchResult[][]> {
-    this.scanner ??= await makeScanner(this.scannerKind(), this.options.kernel ?? 'auto', this.policy);
+    // The promise is kept, so concurrent first scans share one scanner (one pool of workers).
+    this.scanner ??= makeScanner(this.scannerKind(), this.options.kernel ?? 'auto', this.policy);
+    const scanner = await this.scanner;
+    this.scannerName = scanner.name();
     const cascade = this.options.cascade;
-    return this.scanner.scan(this.layout, probes, cascade === undefined || cascade === false ? {} : { cascadeStages: cascade === true ? DEFAULT_CASCADE : cascade });
+    return scanner.scan(this.layout, probes, cascade === undefined || cascade === false ? {} : { cascadeStages: cascade === true ? DEFAULT_CASCADE : cascade });
   }
 
   private scannerKind(): 'single' | 'parallel' {
@@ -223,11 +247,30 @@ export class Gallery {
     }
   }
 
-  /** Runs `fn` after every earlier enrolment or deletion has finished. */
+  /** Runs `fn` after every earlier enrolment or deletion has finished (refused once the gallery is closed or unusable). */
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(fn, fn);
+    this.checkOpen();
+    const guarded = (): Promise<T> => {
+      this.checkOpen();
+      return fn();
+    };
+    const run = this.queue.then(guarded, guarded);
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  /** Brings memory in line with a committed change; if that fails, the gallery refuses every later call (reopening restores it from the store). */
+  private afterCommit(apply: () => void): void {
+    try {
+      apply();
+    } catch (e) {
+      this.unusable = `it could not apply a committed change in memory (${(e as Error).message}); reopen it`;
+      throw new IriskError('INTERNAL', `the gallery ${this.unusable}`);
+    }
+  }
+
+  private checkOpen(): void {
+    if (this.unusable) throw new IriskError('STORE_UNAVAILABLE', this.unusable === CLOSED ? 'the gallery is closed' : `the gallery is unusable: ${this.unusable}`, { locked: false });
   }
 }
 
@@ -245,8 +288,18 @@ async function makeScanner(threads: 'single' | 'parallel', kernel: KernelKind, p
   };
 }
 
+/** A template with fewer usable bits than the pipeline's quality gate allows (e.g. a blank mask) could never match anyone. */
+function checkUsable(t: IrisTemplate, eye: string): void {
+  const min = DEFAULT_PIPELINE_CONFIG.params.quality.minUnmaskedBitFraction;
+  const usable = maskedFraction(t);
+  if (usable < min) {
+    throw new IriskError('IRIS_TOO_FEW_BITS', `the ${eye} template has ${(100 * usable).toFixed(1)}% usable bits; enrolment needs ${100 * min}%`, { eye, unmaskedBitFraction: usable });
+  }
+}
+
 function checkPersonId(id: string): void {
-  if (typeof id !== 'string' || id.length === 0 || id.length > MAX_PERSON_ID || /[\u0000-\u001f\u007f]/.test(id)) {
+  const lone = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+  if (typeof id !== 'string' || id.length === 0 || id.length > MAX_PERSON_ID || /[\u0000-\u001f\u007f-\u009f]/.test(id) || lone.test(id)) {
     throw new IriskError('USAGE', `a person id is 1-${MAX_PERSON_ID} printable characters (got ${JSON.stringify(String(id).slice(0, 40))})`);
   }
 }

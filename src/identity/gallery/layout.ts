@@ -77,16 +77,21 @@ export class GalleryLayout {
     return this.buf.subarray(0, this.n * this.stride);
   }
 
+  /** Makes room for `count` more templates now (growing the buffer if needed), so the appends that follow cannot fail for lack of memory. */
+  reserve(count: number): void {
+    const needed = (this.n + count) * this.stride;
+    if (needed <= this.buf.length) return;
+    const bigger = sharedWords(Math.max(needed, this.buf.length * 2));
+    bigger.set(this.buf);
+    this.buf = bigger;
+  }
+
   /** Appends a template; returns its slot. TEMPLATE_INCOMPATIBLE when its shape differs. */
   append(t: IrisTemplate): number {
     if (t.rows !== this.shape.rows || t.cols !== this.shape.cols || t.filters !== this.shape.filters) {
       throw new IriskError('TEMPLATE_INCOMPATIBLE', `template shape ${t.rows}x${t.cols}x${t.filters} differs from the gallery's ${this.shape.rows}x${this.shape.cols}x${this.shape.filters}`);
     }
-    if ((this.n + 1) * this.stride > this.buf.length) {
-      const bigger = sharedWords(this.buf.length * 2);
-      bigger.set(this.buf);
-      this.buf = bigger;
-    }
+    this.reserve(1);
     writeCells(t, this.buf, this.n * this.stride);
     return this.n++;
   }

@@ -12,7 +12,7 @@
  * between, the next open zeroes every slot no row points at. So after any crash the gallery holds
  * exactly the committed enrolments, and a deleted person's templates are gone from the file.
  */
-import { closeSync, fdatasyncSync, fstatSync, ftruncateSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fdatasyncSync, fstatSync, ftruncateSync, mkdirSync, openSync, realpathSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDatabase, type Database } from '../../lib/duckdb.js';
 import { IriskError } from '../../lib/errors.js';
@@ -47,7 +47,11 @@ const HEADROOM = 0.25;
 
 /** Persistence of one gallery: open with `openGalleryStore`, `close()` when done. */
 export class GalleryStore {
+  private closed = false;
+
   private constructor(
+    /** The gallery folder (as opened, resolved). */
+    private readonly dir: string,
     private readonly db: Database,
     private readonly fd: number,
     /** Path of templates.bin. */
@@ -58,9 +62,20 @@ export class GalleryStore {
   ) {}
 
   /** @internal use `openGalleryStore`. */
-  static async open(dir: string, shape: TemplateShape | undefined): Promise<{ store: GalleryStore; loaded: LoadedGallery }> {
-    mkdirSync(dir, { recursive: true });
-    const db = await openDatabase(join(dir, 'index.duckdb'));
+  static async open(folder: string, shape: TemplateShape | undefined): Promise<{ store: GalleryStore; loaded: LoadedGallery }> {
+    mkdirSync(folder, { recursive: true });
+    const dir = realpathSync(folder);
+    // DuckDB's lock keeps other processes out; a second open in this process would share its
+    // instance and keep a second, diverging layout, so it is refused here.
+    if (openDirs.has(dir)) throw new IriskError('STORE_UNAVAILABLE', `the gallery in ${dir} is already open in this process; use that Gallery`, { locked: true, file: dir });
+    openDirs.add(dir);
+    let db: Database;
+    try {
+      db = await openDatabase(join(dir, 'index.duckdb'));
+    } catch (e) {
+      openDirs.delete(dir);
+      throw e;
+    }
     let fd = -1;
     try {
       for (const sql of SCHEMA) await db.run(sql);
@@ -69,11 +84,12 @@ export class GalleryStore {
       fd = openSync(file, 'a+');
       closeSync(fd);
       fd = openSync(file, 'r+');
-      const store = new GalleryStore(db, fd, file, stored, GalleryLayout.wordsFor(stored, 1) * 2);
+      const store = new GalleryStore(dir, db, fd, file, stored, GalleryLayout.wordsFor(stored, 1) * 2);
       return { store, loaded: await store.load() };
     } catch (e) {
       if (fd >= 0) closeSync(fd);
       db.close();
+      openDirs.delete(dir);
       throw e;
     }
   }
@@ -84,12 +100,11 @@ export class GalleryStore {
    */
   async commitPerson(personId: string, leftSlot: number, left: IrisTemplate, right: IrisTemplate, at = new Date()): Promise<EnrolledPerson> {
     this.writeSlots(leftSlot, [templateCells(left), templateCells(right)]);
-    fdatasyncSync(this.fd);
     try {
       await this.db.run('INSERT INTO gallery_persons VALUES (?, ?, ?, ?)', [personId, leftSlot, leftSlot + 1, at]);
     } catch (e) {
       if (/duplicate key|PRIMARY KEY|unique/i.test((e as Error).message)) throw personExists(personId);
-      throw e;
+      throw commitFailed(e);
     }
     return { personId, leftSlot, rightSlot: leftSlot + 1, enrolledAt: at };
   }
@@ -109,26 +124,36 @@ export class GalleryStore {
       cells.set(p.right, (2 * i + 1) * words);
     });
     this.writeSlots(firstSlot, [cells]);
-    fdatasyncSync(this.fd);
     const stamp = at.toISOString();
     const rows = persons.map((p, i) => `(${sqlString(p.personId)}, ${firstSlot + 2 * i}, ${firstSlot + 2 * i + 1}, TIMESTAMP '${stamp.slice(0, 23).replace('T', ' ')}')`);
     try {
       await this.db.run(`INSERT INTO gallery_persons VALUES ${rows.join(', ')}`);
     } catch (e) {
       if (/duplicate key|PRIMARY KEY|unique/i.test((e as Error).message)) throw new IriskError('PERSON_EXISTS', `one of the persons is already enrolled: ${(e as Error).message.split('\n')[0]}`);
-      throw e;
+      throw commitFailed(e);
     }
   }
 
-  /** Removes a person: the row first (gone from search from then on), then their templates' bytes. */
-  async deletePerson(person: EnrolledPerson): Promise<void> {
+  /** Commits a person's removal (PERSON_NOT_FOUND when no row); their slots are then `eraseSlots`' to zero. */
+  async deletePersonRow(person: EnrolledPerson): Promise<void> {
     const removed = await this.db.run('DELETE FROM gallery_persons WHERE person_id = ?', [person.personId]);
     if (removed === 0) throw personNotFound(person.personId);
-    this.eraseSlots([person.leftSlot, person.rightSlot]);
   }
 
-  /** Closes the index and the template file. */
+  /** Overwrites slots of templates.bin with zeros and makes that durable. */
+  eraseSlots(slots: readonly number[]): void {
+    const zeros = new Uint8Array(this.slotBytes);
+    ioStep(`erasing slots of ${this.path}`, () => {
+      for (const s of slots) writeAll(this.fd, zeros, s * this.slotBytes);
+      fdatasyncSync(this.fd);
+    });
+  }
+
+  /** Closes the index and the template file (idempotent). */
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    openDirs.delete(this.dir);
     closeSync(this.fd);
     this.db.close();
   }
@@ -144,12 +169,13 @@ export class GalleryStore {
       readIntoShared(this.path, new Uint8Array(words.buffer, 0, held * this.slotBytes)),
     ]);
     const persons = rows.map((r) => ({ personId: r.person_id, leftSlot: Number(r.left_slot), rightSlot: Number(r.right_slot), enrolledAt: r.enrolled_at }));
-    let slots = 0;
-    for (const p of persons) slots = Math.max(slots, p.leftSlot + 1, p.rightSlot + 1);
+    const slots = checkSlots(persons);
     if (held < slots) {
       throw new IriskError('STORE_CORRUPT', `the gallery index names ${slots} template slots but templates.bin holds ${held}: the template file was truncated or replaced`, { slots, held });
     }
-    let repaired = held - slots + (bytes % this.slotBytes === 0 ? 0 : 1);
+    // Repairs: trailing slots holding templates (a cleanly deleted last person's are zero already) and a torn partial slot.
+    let repaired = bytes % this.slotBytes === 0 ? 0 : 1;
+    for (let t = slots; t < held; t++) if (!wordsZero(words, t * (this.slotBytes / 2), (t + 1) * (this.slotBytes / 2))) repaired++;
     if (bytes !== slots * this.slotBytes) {
       ftruncateSync(this.fd, slots * this.slotBytes);
       words.fill(0, slots * (this.slotBytes / 2), held * (this.slotBytes / 2));
@@ -170,16 +196,13 @@ export class GalleryStore {
   /** Writes consecutive slots from `first` on (each array a whole number of slots). */
   private writeSlots(first: number, cells: readonly Uint16Array[]): void {
     let at = first * this.slotBytes;
-    for (const c of cells) {
-      writeAll(this.fd, new Uint8Array(c.buffer, c.byteOffset, c.byteLength), at);
-      at += c.byteLength;
-    }
-  }
-
-  private eraseSlots(slots: readonly number[]): void {
-    const zeros = new Uint8Array(this.slotBytes);
-    for (const s of slots) writeAll(this.fd, zeros, s * this.slotBytes);
-    fdatasyncSync(this.fd);
+    ioStep(`writing templates to ${this.path}`, () => {
+      for (const c of cells) {
+        writeAll(this.fd, new Uint8Array(c.buffer, c.byteOffset, c.byteLength), at);
+        at += c.byteLength;
+      }
+      fdatasyncSync(this.fd);
+    });
   }
 
 }
@@ -203,17 +226,67 @@ async function storedShape(db: Database, given: TemplateShape | undefined): Prom
     await db.run(`INSERT INTO gallery_meta VALUES ('shape', ?)`, [JSON.stringify({ rows: shape.rows, cols: shape.cols, filters: shape.filters })]);
     return shape;
   }
-  const stored = JSON.parse(row.value) as TemplateShape;
+  const stored = parseShape(row.value);
   if (given && (stored.rows !== shape.rows || stored.cols !== shape.cols || stored.filters !== shape.filters)) {
     throw new IriskError('TEMPLATE_INCOMPATIBLE', `this gallery holds ${stored.rows}x${stored.cols}x${stored.filters} templates, not ${shape.rows}x${shape.cols}x${shape.filters}`, { stored, given: shape });
   }
   return stored;
 }
 
+function parseShape(text: string): TemplateShape {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    v = null;
+  }
+  const s = v as TemplateShape | null;
+  const ok = (n: unknown): boolean => Number.isInteger(n) && (n as number) > 0 && (n as number) <= 4096;
+  if (!s || !ok(s.rows) || !ok(s.cols) || !ok(s.filters)) throw new IriskError('STORE_CORRUPT', `the gallery index records an unreadable template shape: ${text.slice(0, 80)}`);
+  return { rows: s.rows, cols: s.cols, filters: s.filters };
+}
+
 function isErased(layout: GalleryLayout, slot: number): boolean {
   const { code, mask } = layout.packedAt(slot);
   return code.every((w) => w === 0) && mask.every((w) => w === 0);
 }
+
+function wordsZero(words: Uint16Array, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (words[i] !== 0) return false;
+  return true;
+}
+
+/** Number of slots the index names; STORE_CORRUPT unless every person holds two adjacent slots no one else holds. */
+function checkSlots(persons: readonly EnrolledPerson[]): number {
+  let slots = 0;
+  const seen = new Set<number>();
+  for (const p of persons) {
+    if (!Number.isSafeInteger(p.leftSlot) || p.leftSlot < 0 || p.rightSlot !== p.leftSlot + 1 || seen.has(p.leftSlot) || seen.has(p.rightSlot)) {
+      throw new IriskError('STORE_CORRUPT', `the gallery index gives person ${p.personId} slots ${p.leftSlot} and ${p.rightSlot}: not two adjacent slots of their own`, { personId: p.personId });
+    }
+    seen.add(p.leftSlot).add(p.rightSlot);
+    slots = Math.max(slots, p.rightSlot + 1);
+  }
+  return slots;
+}
+
+/** Runs a file operation; an operating-system error becomes STORE_UNAVAILABLE naming what failed. */
+function ioStep(what: string, step: () => void): void {
+  try {
+    step();
+  } catch (e) {
+    if (e instanceof IriskError) throw e;
+    throw new IriskError('STORE_UNAVAILABLE', `${what} failed: ${(e as Error).message}`, { locked: false });
+  }
+}
+
+function commitFailed(e: unknown): IriskError {
+  if (e instanceof IriskError) return e;
+  return new IriskError('STORE_UNAVAILABLE', `committing to the gallery index failed: ${(e as Error).message.split('\n')[0]}`, { locked: false });
+}
+
+/** Gallery folders open in this process (resolved paths). */
+const openDirs = new Set<string>();
 
 function writeAll(fd: number, bytes: Uint8Array, position: number): void {
   for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, Math.min(IO_CHUNK, bytes.length - done), position + done);

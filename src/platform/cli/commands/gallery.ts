@@ -69,7 +69,7 @@ export function registerGalleryCommands(program: Command): void {
   ).action((left: string, right: string, opts: GalleryEnrollOptions) =>
     run(opts, async () => {
       const [l, r] = [await loadEye(left, opts), await loadEye(right, opts)];
-      await withGallery(opts, l, async (g) => {
+      await withGallery(opts, l, true, async (g) => {
         const p = await g.enroll(opts.person, l, r);
         emit(opts, { enrolled: true, personId: p.personId, persons: g.stats().persons }, `enrolled ${p.personId} (${persons(g.stats().persons)} in the gallery)`);
       });
@@ -88,7 +88,7 @@ export function registerGalleryCommands(program: Command): void {
       const top = intOption(opts.top, '--top', 1, 10_000);
       const probe = await loadEye(eye, opts);
       const other = right === undefined ? undefined : await loadEye(right, opts);
-      await withGallery(opts, probe, async (g) => {
+      await withGallery(opts, probe, false, async (g) => {
         const hits = await g.search(probe, top);
         const duplicates = other === undefined ? undefined : await g.duplicates(probe, other);
         const lines = hits.map((h, i) => `${String(i + 1).padStart(3)}. ${h.personId}  ${h.enrolledEye} eye  distance ${h.distance.toFixed(4)}  rotation ${h.rotation}${h.match ? '  MATCH' : ''}`);
@@ -101,7 +101,7 @@ export function registerGalleryCommands(program: Command): void {
 
   common(gallery.command('stats').description('Persons, templates, erased slots, shape and memory of the gallery')).action((opts: GalleryCommonOptions) =>
     run(opts, () =>
-      withGallery(opts, undefined, async (g) => {
+      withGallery(opts, undefined, false, async (g) => {
         const s = g.stats();
         emit(
           opts,
@@ -116,7 +116,7 @@ export function registerGalleryCommands(program: Command): void {
 
   common(gallery.command('delete').description('Remove a person from search and from disk').argument('<id>', 'person id')).action((id: string, opts: GalleryCommonOptions) =>
     run(opts, () =>
-      withGallery(opts, undefined, async (g) => {
+      withGallery(opts, undefined, false, async (g) => {
         await g.delete(id);
         emit(opts, { deleted: id, persons: g.stats().persons }, `deleted ${id} (${persons(g.stats().persons)} left)`);
       }),
@@ -126,12 +126,12 @@ export function registerGalleryCommands(program: Command): void {
 
 /**
  * Opens the gallery (waiting up to --wait seconds for another process to release it), runs `fn`,
- * closes. A new gallery takes the shape of `eye`; an existing one must hold that shape.
+ * closes. Only `create` makes a new gallery (of the shape of `eye`); an existing one must hold that shape.
  */
-async function withGallery(opts: GalleryCommonOptions & Partial<GallerySearchOptions>, eye: TemplateShape | undefined, fn: (g: Gallery) => Promise<void>): Promise<void> {
+async function withGallery(opts: GalleryCommonOptions & Partial<GallerySearchOptions>, eye: TemplateShape | undefined, create: boolean, fn: (g: Gallery) => Promise<void>): Promise<void> {
   const options = { ...galleryOptions(opts), ...(eye ? { shape: { rows: eye.rows, cols: eye.cols, filters: eye.filters } } : {}) };
   const deadline = Date.now() + 1000 * numberOption(opts.wait, '--wait', 0, 86_400);
-  if (!eye && !Gallery.existsIn(dataDir(opts.dataDir))) {
+  if (!create && !Gallery.existsIn(dataDir(opts.dataDir))) {
     throw new IriskError('STORE_UNAVAILABLE', `there is no gallery in ${dataDir(opts.dataDir)} yet; enrol someone with \`irisk gallery enroll\` first`, { locked: false });
   }
   let g: Gallery;
