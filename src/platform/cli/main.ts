@@ -10,6 +10,7 @@ import { registerTrainCommands } from './commands/train.js';
 import { registerCreditCommands } from './commands/credit.js';
 import { registerPadCommands } from './commands/pad.js';
 import { registerGalleryCommands } from './commands/gallery.js';
+import { registerServeCommand } from './commands/serve.js';
 
 /** Builds the command tree (exported for tests). */
 export function buildProgram(): Command {
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerIrisCommands(program);
   registerPadCommands(program);
   registerGalleryCommands(program);
+  registerServeCommand(program);
   registerDemoCommand(program);
   registerModelsCommands(program);
   registerTrainCommands(program);
