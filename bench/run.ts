@@ -8,8 +8,9 @@ import { benchMl } from './ml.js';
 import { benchPad } from './pad.js';
 import { benchGallery } from './gallery.js';
 import { benchGalleryStore } from './gallery-store.js';
+import { benchServe } from './serve.js';
 
-const GROUPS: Record<string, () => Promise<void>> = { iris: benchIris, ml: benchMl, credit: benchCredit, pad: benchPad, gallery: benchGallery, 'gallery-store': benchGalleryStore };
+const GROUPS: Record<string, () => Promise<void>> = { iris: benchIris, ml: benchMl, credit: benchCredit, pad: benchPad, gallery: benchGallery, 'gallery-store': benchGalleryStore, serve: benchServe };
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((g) => !(g in GROUPS));
