@@ -2,7 +2,8 @@
  * The HTTP service over real HTTP on loopback: health, metrics, OpenAPI; API keys and roles (401,
  * 403); problem+json for malformed JSON, wrong types (400), oversized bodies (413), unknown routes;
  * credit decisions with an audit record; event ingestion, idempotent, nothing stored from a
- * rejected request; registry listing and alias moves; and a fuzz run of 10,000 random bodies per
+ * rejected request; registry listing and alias moves; enrolment exactly once, verification and
+ * search with templates; and a fuzz run of 10,000 random bodies per
  * endpoint (through fastify's injector, the same routing and parsing without sockets): no 5xx.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -13,6 +14,8 @@ import { Rng } from '../src/lib/rng.js';
 import { countEvents, openEventStore } from '../src/credit/events/store.js';
 import { loadServeConfig } from '../src/platform/server/config.js';
 import { createService, type Service } from '../src/platform/server/service.js';
+import { serializeTemplate } from '../src/identity/iris/template.js';
+import { genuineVariant, syntheticTemplate } from '../src/synth/templates/index.js';
 import { cli } from './cli-harness.js';
 
 const DECIDE = 'decide-key-0123456789abcdef';
@@ -136,20 +139,43 @@ describe('irisk serve', () => {
     expect(bad.status).toBe(404);
   });
 
+  it('enrols templates exactly once (409 DUPLICATE names who), verifies, searches; images need a PAD model', async () => {
+    const eye = (i: number, variant?: string) => {
+      const t = syntheticTemplate(i, { seed: 12 });
+      return { template: serializeTemplate(variant ? genuineVariant(t, variant, { flipRate: 0.12, rotation: 2 }) : t) };
+    };
+    const enrol = (personId: string, l: unknown, r: unknown, key = ENROLL) => post('/v1/identity/enroll', { personId, left: l, right: r }, key);
+    expect((await enrol('ann', eye(0), eye(1))).status).toBe(200);
+    expect((await enrol('bob', eye(2), eye(3))).status).toBe(200);
+    const dup = await enrol('ann-again', eye(0, 'a'), eye(1, 'b'));
+    expect(dup.status).toBe(409);
+    expect(await dup.json()).toMatchObject({ code: 'DUPLICATE', details: { personId: 'ann' } });
+    expect((await enrol('x', eye(4), eye(5), DECIDE)).status).toBe(403);
+    const verify = (await (await post('/v1/identity/verify', { personId: 'bob', eye: eye(3, 'c') }, ENROLL)).json()) as { match: boolean; enrolledEye: string };
+    expect(verify).toMatchObject({ match: true, enrolledEye: 'right' });
+    expect(((await (await post('/v1/identity/verify', { personId: 'bob', eye: eye(0, 'd') }, ENROLL)).json()) as { match: boolean }).match).toBe(false);
+    expect((await post('/v1/identity/verify', { personId: 'nobody', eye: eye(0) }, ENROLL)).status).toBe(404);
+    const search = (await (await post('/v1/identity/search', { eye: eye(0, 'e'), top: 2 }, ENROLL)).json()) as { hits: { personId: string; match: boolean }[] };
+    expect(search.hits.map((h) => [h.personId, h.match])).toEqual([['ann', true], ['bob', false]]);
+    const image = await post('/v1/identity/enroll', { personId: 'img', left: { image: 'aGVsbG8=' }, right: { image: 'aGVsbG8=' } }, ENROLL);
+    expect(image.status).toBe(503);
+    expect((await post('/v1/identity/enroll', { personId: 'bad', left: { template: { iris_codes: 5 } }, right: eye(6) }, ENROLL)).status).toBe(422);
+  });
+
   it('fuzz: 10,000 random bodies per endpoint give no 5xx, and store no event they were not told they stored', async () => {
     const rng = new Rng(20261207);
     const atoms = (): unknown => rng.pick([null, true, 0, -1, 1e308, 'C0000007', '', 'x'.repeat(300), '2024-12-01T00:00:00Z', 'not a date', [], {}, NaN]);
     const value = (depth: number): unknown => {
       if (depth > 2 || rng.chance(0.5)) return atoms();
       if (rng.chance(0.5)) return Array.from({ length: rng.int(0, 3) }, () => value(depth + 1));
-      const keys = ['customerId', 'amount', 'asOf', 'events', 'eventId', 'type', 'eventTime', 'version', 'alias', 'reason', 'zz'];
+      const keys = ['customerId', 'amount', 'asOf', 'events', 'eventId', 'type', 'eventTime', 'version', 'alias', 'reason', 'personId', 'left', 'right', 'eye', 'image', 'template', 'top', 'zz'];
       return Object.fromEntries(Array.from({ length: rng.int(0, 4) }, () => [rng.pick(keys), value(depth + 1)]));
     };
     const db = await openEventStore(data);
     const before = await countEvents(db);
     db.close();
     let reportedInserted = 0;
-    for (const [url, key] of [['/v1/credit/decisions', DECIDE], ['/v1/credit/events', DECIDE], ['/v1/models/aliases', ADMIN]] as const) {
+    for (const [url, key] of [['/v1/credit/decisions', DECIDE], ['/v1/credit/events', DECIDE], ['/v1/models/aliases', ADMIN], ['/v1/identity/enroll', ENROLL], ['/v1/identity/verify', ENROLL], ['/v1/identity/search', ENROLL]] as const) {
       const statuses = new Map<number, number>();
       for (let i = 0; i < 10_000; i++) {
         const raw = rng.chance(0.1) ? String.fromCharCode(...Array.from({ length: rng.int(0, 40) }, () => rng.int(0, 255))) : JSON.stringify(value(0)) ?? 'null';

@@ -10,7 +10,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { IriskError } from '../../lib/errors.js';
-import { packTemplate, type MatchResult } from '../iris/matcher.js';
+import { matchPacked, packTemplate, type MatchResult } from '../iris/matcher.js';
 import { DEFAULT_PIPELINE_CONFIG } from '../iris/config.js';
 import { maskedFraction, type IrisTemplate, type TemplateShape } from '../iris/template.js';
 import { DEFAULT_DUPLICATE_POLICY, duplicatesOf, isMatch, type DuplicateMatch, type DuplicatePolicy } from './duplicates.js';
@@ -165,6 +165,25 @@ export class Gallery {
       best.set(p.personId, { personId: p.personId, enrolledEye: slot === p.leftSlot ? 'left' : 'right', distance: r.distance, rotation: r.rotation, overlapBits: r.overlapBits, match: isMatch(r, this.policy) });
     });
     return [...best.values()].sort((a, b) => a.distance - b.distance || (a.personId < b.personId ? -1 : 1)).slice(0, top);
+  }
+
+  /**
+   * 1:1 verification: `probe` against the enrolled person's `eye` (or, when not given, whichever of
+   * their eyes is closer). PERSON_NOT_FOUND when not enrolled.
+   */
+  verify(personId: string, probe: IrisTemplate, eye?: 'left' | 'right'): SearchHit {
+    this.checkOpen();
+    this.checkShape(probe, 'probe');
+    const person = this.persons.get(personId);
+    if (!person) throw personNotFound(personId);
+    const packed = packTemplate(probe);
+    const eyes = eye ? [eye] : (['left', 'right'] as const);
+    let best: SearchHit | null = null;
+    for (const e of eyes) {
+      const r = matchPacked(packed, this.layout.packedAt(e === 'left' ? person.leftSlot : person.rightSlot), this.policy.params);
+      if (!best || r.distance < best.distance) best = { personId, enrolledEye: e, distance: r.distance, rotation: r.rotation, overlapBits: r.overlapBits, match: isMatch(r, this.policy) };
+    }
+    return best!;
   }
 
   /** Removes a person from search and from disk; PERSON_NOT_FOUND when not enrolled. */

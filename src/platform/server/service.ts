@@ -11,6 +11,10 @@ import { AuditLog } from './audit.js';
 import type { ServeConfig } from './config.js';
 import { creditRoutes } from './routes/credit.js';
 import { modelRoutes } from './routes/models.js';
+import { identityRoutes } from './routes/identity.js';
+import { Gallery } from '../../identity/gallery/gallery.js';
+import { DEFAULT_PIPELINE_CONFIG } from '../../identity/iris/config.js';
+import { DEFAULT_PAD_MODEL_REF, loadPadDetector, type PadDetector } from '../../identity/pad/detector.js';
 
 /** A built service: its fastify app (inject or listen) and how to stop it. */
 export interface Service {
@@ -34,7 +38,17 @@ export async function createService(config: ServeConfig): Promise<Service> {
     decider = { missing: e };
     unavailable.push(`credit decisions: ${e.message}`);
   }
-  for (const r of [...creditRoutes(config.dataDir, decider, audit), ...modelRoutes(registry)]) route(r);
+  const gallery = await Gallery.open(config.dataDir);
+  let pad: PadDetector | { missing: IriskError };
+  try {
+    pad = await loadPadDetector(registry, DEFAULT_PAD_MODEL_REF);
+  } catch (e) {
+    if (!isIriskError(e)) throw e;
+    pad = { missing: e };
+    unavailable.push(`enrolment from images (templates are accepted): ${e.message}`);
+  }
+  const identity = identityRoutes({ gallery, pipeline: DEFAULT_PIPELINE_CONFIG, pad }, audit);
+  for (const r of [...creditRoutes(config.dataDir, decider, audit), ...identity, ...modelRoutes(registry)]) route(r);
   await app.ready();
   return {
     app,
@@ -42,6 +56,7 @@ export async function createService(config: ServeConfig): Promise<Service> {
     close: async () => {
       await app.close();
       if (!('missing' in decider)) decider.close();
+      await gallery.close();
       registry.close();
       await audit.close();
     },
