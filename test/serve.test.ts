@@ -128,6 +128,22 @@ describe('irisk serve', () => {
     after.close();
   });
 
+  it('reports drift of the recorded decisions at /v1/monitoring/drift', async () => {
+    const url = (q: string) => fetch(`${base}/v1/monitoring/drift?${q}`, { headers: { authorization: `Bearer ${DECIDE}` } });
+    for (const [i, month] of [10, 11].entries()) {
+      for (let c = 1; c <= 40; c++) await post('/v1/credit/decisions', { customerId: `C${String(c + 40 * i).padStart(7, '0')}`, amount: 600, asOf: new Date(Date.UTC(2024, month, 2)).toISOString() }, DECIDE);
+    }
+    const ok = await url('from=2024-12-01T00:00:00Z&to=2025-01-01T00:00:00Z');
+    expect(ok.status).toBe(200);
+    const report = (await ok.json()) as { reference: { records: number }; windows: { records: number; features: Record<string, unknown> }[] };
+    expect(report.reference.records).toBeGreaterThanOrEqual(40);
+    expect(report.windows[0]!.records).toBeGreaterThanOrEqual(40);
+    expect(Object.keys(report.windows[0]!.features)).toContain('score');
+    expect((await url('from=yesterday&to=2025-01-01T00:00:00Z')).status).toBe(400);
+    expect((await url('from=2020-12-01T00:00:00Z&to=2021-01-01T00:00:00Z')).status).toBe(422);
+    expect((await fetch(`${base}/v1/monitoring/drift?from=2024-12-01T00:00:00Z&to=2025-01-01T00:00:00Z`)).status).toBe(401);
+  });
+
   it('lists models and moves an alias (admin only), with the key name as the actor', async () => {
     const list = (await (await fetch(`${base}/v1/models`, { headers: { authorization: `Bearer ${DECIDE}` } })).json()) as { versions: { id: string }[]; aliases: { alias: string; version: string }[] };
     const champion = list.aliases.find((a) => a.alias === 'champion')!;

@@ -11,6 +11,7 @@ import { registerCreditCommands } from './commands/credit.js';
 import { registerPadCommands } from './commands/pad.js';
 import { registerGalleryCommands } from './commands/gallery.js';
 import { registerServeCommand } from './commands/serve.js';
+import { registerMonitorCommands } from './commands/monitor.js';
 
 /** Builds the command tree (exported for tests). */
 export function buildProgram(): Command {
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerPadCommands(program);
   registerGalleryCommands(program);
   registerServeCommand(program);
+  registerMonitorCommands(program);
   registerDemoCommand(program);
   registerModelsCommands(program);
   registerTrainCommands(program);

@@ -12,6 +12,7 @@ import type { ServeConfig } from './config.js';
 import { creditRoutes } from './routes/credit.js';
 import { modelRoutes } from './routes/models.js';
 import { identityRoutes } from './routes/identity.js';
+import { monitoringRoutes } from './routes/monitoring.js';
 import { Gallery } from '../../identity/gallery/gallery.js';
 import { DEFAULT_PIPELINE_CONFIG } from '../../identity/iris/config.js';
 import { DEFAULT_PAD_MODEL_REF, loadPadDetector, type PadDetector } from '../../identity/pad/detector.js';
@@ -48,7 +49,7 @@ export async function createService(config: ServeConfig): Promise<Service> {
     unavailable.push(`enrolment from images (templates are accepted): ${e.message}`);
   }
   const identity = identityRoutes({ gallery, pipeline: DEFAULT_PIPELINE_CONFIG, pad }, audit);
-  for (const r of [...creditRoutes(config.dataDir, decider, audit), ...identity, ...modelRoutes(registry)]) route(r);
+  for (const r of [...creditRoutes(config.dataDir, decider, audit), ...identity, ...modelRoutes(registry), ...monitoringRoutes(config.dataDir)]) route(r);
   await app.ready();
   return {
     app,

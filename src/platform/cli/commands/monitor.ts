@@ -1,0 +1,62 @@
+/**
+ * `irisk monitor report`: drift of the recorded credit decisions (every feature the model saw, and
+ * its score) in a live period against a reference window: the deciding test per feature, PSI and
+ * its band, and the alerts.
+ */
+import type { Command } from 'commander';
+import { decisionDrift } from '../../../credit/underwriting/drift-report.js';
+import { IriskError } from '../../../lib/errors.js';
+import { emit, timeOption, type OutputOptions } from '../output.js';
+import { run } from '../run.js';
+import { dataDir } from './demo.js';
+
+interface MonitorOptions extends OutputOptions {
+  from: string;
+  to: string;
+  referenceFrom?: string;
+  referenceTo?: string;
+  window?: string;
+  dataDir?: string;
+}
+
+/** Registers `irisk monitor`. */
+export function registerMonitorCommands(program: Command): void {
+  const monitor = program.command('monitor').description('Drift monitoring of live decisions');
+  monitor
+    .command('report')
+    .description('Drift of the recorded credit decisions (features and score) in [--from, --to) against a reference window, with alerts')
+    .requiredOption('--from <time>', 'start of the live period (ISO 8601)')
+    .requiredOption('--to <time>', 'end of the live period (ISO 8601, exclusive)')
+    .option('--reference-from <time>', 'start of the reference window (default: as long as the live period, just before it)')
+    .option('--reference-to <time>', 'end of the reference window (default: --from)')
+    .option('--window <length>', 'split the live period into windows of this length: 12h, 1d, 7d (default: one window)')
+    .option('--data-dir <dir>', 'data directory (default: $IRISK_DATA_DIR or ./.irisk)')
+    .option('--json', 'machine-readable output')
+    .action((opts: MonitorOptions) =>
+      run(opts, async () => {
+        const from = timeOption(opts.from, '--from').getTime();
+        const to = timeOption(opts.to, '--to').getTime();
+        const reference =
+          opts.referenceFrom === undefined
+            ? undefined
+            : { start: timeOption(opts.referenceFrom, '--reference-from').getTime(), end: opts.referenceTo === undefined ? from : timeOption(opts.referenceTo, '--reference-to').getTime() };
+        const report = await decisionDrift(dataDir(opts.dataDir), { from, to, ...(reference ? { reference } : {}), ...(opts.window ? { windowMs: durationOption(opts.window) } : {}) });
+        const lines = [`reference ${report.reference.records} decisions; ${report.windows.length} live window(s); ${report.alerts.length} alert(s)`];
+        for (const w of report.windows) {
+          lines.push(`window ${new Date(w.start).toISOString()} .. ${new Date(w.end).toISOString()}: ${w.records} decisions${w.tested ? '' : ' (too few to test)'}`);
+          for (const [name, d] of Object.entries(w.features)) {
+            if (d.method === null) continue;
+            lines.push(`  ${d.drifted ? 'DRIFT' : 'ok   '} ${name.padEnd(28)} ${d.method} ${d.value!.toPrecision(3)} (threshold ${d.threshold})  PSI ${d.psi === null ? '-' : `${d.psi.toFixed(3)} ${d.psiBand}`}`);
+          }
+        }
+        emit(opts, report, lines.join('\n'));
+      }),
+    );
+}
+
+/** "12h", "1d", "7d", "30m" in ms. */
+function durationOption(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)(m|h|d)$/.exec(text.trim());
+  if (!m || Number(m[1]) <= 0) throw new IriskError('USAGE', `--window must look like 30m, 12h or 7d (got "${text}")`);
+  return Number(m[1]) * { m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 'm' | 'h' | 'd'];
+}

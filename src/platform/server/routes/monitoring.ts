@@ -1,0 +1,39 @@
+/**
+ * Drift over HTTP: `GET /v1/monitoring/drift?from=T1&to=T2[&window=7d]`: the recorded decisions'
+ * features and scores in [from, to) against the window just before, per live window, with the
+ * alerts (what `irisk monitor report` prints).
+ */
+import { z } from 'zod';
+import { IriskError } from '../../../lib/errors.js';
+import { decisionDrift } from '../../../credit/underwriting/drift-report.js';
+import type { RouteSpec } from '../app.js';
+
+const query = z
+  .object({
+    from: z.iso.datetime({ offset: true }),
+    to: z.iso.datetime({ offset: true }),
+    window: z.string().regex(/^\d+(m|h|d)$/).optional(),
+  })
+  .strict();
+
+const UNIT = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** The monitoring routes over the data directory's decision log. */
+export function monitoringRoutes(dataDir: string): RouteSpec<z.ZodType>[] {
+  return [
+    {
+      method: 'GET',
+      url: '/v1/monitoring/drift',
+      summary: 'Drift of recorded decisions (features and score) in [from, to) against the window before, with alerts',
+      roles: ['decide', 'admin'],
+      handler: async ({ request }) => {
+        const q = query.safeParse(request.query);
+        if (!q.success) throw new IriskError('USAGE', `query: ${q.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+        const w = q.data.window;
+        const windowMs = w ? Number(w.slice(0, -1)) * UNIT[w.slice(-1) as keyof typeof UNIT] : undefined;
+        if (windowMs === 0) throw new IriskError('USAGE', 'window must be positive');
+        return decisionDrift(dataDir, { from: Date.parse(q.data.from), to: Date.parse(q.data.to), ...(windowMs ? { windowMs } : {}) });
+      },
+    },
+  ];
+}
