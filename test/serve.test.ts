@@ -6,7 +6,8 @@
  * search with templates; and a fuzz run of 10,000 random bodies per
  * endpoint (through fastify's injector, the same routing and parsing without sockets): no 5xx.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import sharp from 'sharp';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -204,5 +205,36 @@ describe('irisk serve', () => {
     const after = await openEventStore(data);
     expect(await countEvents(after)).toBe(before + reportedInserted);
     after.close();
+  });
+
+  it('serves the dashboard: overview, models, drift and the error gallery with its images, and no file outside a report', async () => {
+    const reportDir = join(data, 'reports', 'pad-eval');
+    await mkdir(join(reportDir, 'errors'), { recursive: true });
+    const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#888' } }).png().toBuffer();
+    await writeFile(join(reportDir, 'errors', '001-eye.png'), png);
+    await writeFile(join(reportDir, 'report.json'), JSON.stringify({ errors: { passedAttacks: [{ name: 'eye.png', species: 'lens', score: 0.2, threshold: 0.5, image: 'errors/001-eye.png' }], rejectedBonafide: [] } }));
+    const get = async (path: string) => {
+      const r = await fetch(base + path);
+      return { status: r.status, type: r.headers.get('content-type') ?? '', text: r.status === 200 && (r.headers.get('content-type') ?? '').startsWith('text') ? await r.text() : '' };
+    };
+    const overview = await get('/');
+    expect(overview.status).toBe(200);
+    expect(overview.type).toMatch(/text\/html/);
+    expect(overview.text).toContain('<svg');
+    expect(overview.text).toMatch(/credit decisions/);
+    expect((await get('/models')).text).toContain('champion');
+    const drift = await get('/drift');
+    expect(drift.text).toContain('<svg');
+    expect(drift.text).toContain('score');
+    const errors = await get('/errors');
+    expect(errors.text).toContain('Missed attacks: 1');
+    const src = /<img src="([^"]+)"/.exec(errors.text)![1]!;
+    const img = await fetch(base + src);
+    expect(img.status).toBe(200);
+    expect(img.headers.get('content-type')).toBe('image/png');
+    expect(Buffer.from(await img.arrayBuffer())).toEqual(png);
+    expect((await get('/reports/0/..%2F..%2Faudit%2Faudit.ndjson')).status).toBe(404);
+    expect((await get('/reports/0/report.json')).status).toBe(404);
+    expect((await get('/reports/9/errors/001-eye.png')).status).toBe(404);
   });
 });

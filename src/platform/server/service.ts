@@ -13,6 +13,7 @@ import { creditRoutes } from './routes/credit.js';
 import { modelRoutes } from './routes/models.js';
 import { identityRoutes } from './routes/identity.js';
 import { monitoringRoutes } from './routes/monitoring.js';
+import { registerDashboard } from '../web/routes.js';
 import { Gallery } from '../../identity/gallery/gallery.js';
 import { DEFAULT_PIPELINE_CONFIG } from '../../identity/iris/config.js';
 import { DEFAULT_PAD_MODEL_REF, loadPadDetector, type PadDetector } from '../../identity/pad/detector.js';
@@ -50,6 +51,7 @@ export async function createService(config: ServeConfig): Promise<Service> {
   }
   const identity = identityRoutes({ gallery, pipeline: DEFAULT_PIPELINE_CONFIG, pad }, audit);
   for (const r of [...creditRoutes(config.dataDir, decider, audit), ...identity, ...modelRoutes(registry), ...monitoringRoutes(config.dataDir)]) route(r);
+  registerDashboard(app, { dataDir: config.dataDir, gallery, registry });
   await app.ready();
   return {
     app,

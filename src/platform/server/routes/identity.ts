@@ -53,13 +53,14 @@ export function identityRoutes(deps: IdentityDeps, audit: AuditLog): RouteSpec<z
       body: enrollBody,
       handler: async ({ body, caller }) => {
         const b = body as z.infer<typeof enrollBody>;
-        const [left, right] = [await eyeTemplate(b.left, 'the left eye', deps), await eyeTemplate(b.right, 'the right eye', deps)];
         try {
+          const [left, right] = [await eyeTemplate(b.left, 'the left eye', deps), await eyeTemplate(b.right, 'the right eye', deps)];
           const person = await deps.gallery.enroll(b.personId, left.template, right.template);
           audit.record({ action: 'identity.enroll', caller: caller?.name ?? null, subject: b.personId, outcome: 'enrolled' });
           return { enrolled: true, personId: person.personId, pad: { left: left.pad, right: right.pad } };
         } catch (e) {
           if (e instanceof IriskError && e.code === 'DUPLICATE') audit.record({ action: 'identity.enroll', caller: caller?.name ?? null, subject: b.personId, outcome: 'duplicate', ref: String(e.details.personId) });
+          if (e instanceof IriskError && e.code === 'PAD_ATTACK_SUSPECTED') audit.record({ action: 'identity.enroll', caller: caller?.name ?? null, subject: b.personId, outcome: 'attack' });
           throw e;
         }
       },
