@@ -17,7 +17,7 @@ import { loadServeConfig } from '../src/platform/server/config.js';
 import { createService, type Service } from '../src/platform/server/service.js';
 import { serializeTemplate } from '../src/identity/iris/template.js';
 import { genuineVariant, syntheticTemplate } from '../src/synth/templates/index.js';
-import { cli } from './cli-harness.js';
+import { creditDataDir } from './service-world.js';
 
 const DECIDE = 'decide-key-0123456789abcdef';
 const ENROLL = 'enroll-key-0123456789abcdef';
@@ -30,11 +30,7 @@ let base: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'irisk-serve-'));
-  data = join(dir, 'data');
-  expect((await cli('synth', 'credit', '--customers', '1500', '--months', '24', '--seed', '4', '--out', join(dir, 'world'))).code).toBe(0);
-  expect((await cli('credit', 'ingest', join(dir, 'world', 'events.ndjson'), '--data-dir', data)).code).toBe(0);
-  const train = await cli('credit', 'train', '--report', join(dir, 'report'), '--data-dir', data, '--promote');
-  expect(train.code, train.stderr).toBe(0);
+  data = await creditDataDir(dir);
   process.env.IRISK_API_KEYS = `${DECIDE}:decide,${ENROLL}:enroll,${ADMIN}:admin`;
   const config = { ...(await loadServeConfig(data, undefined, { port: 0 })), bodyLimit: 64 * 1024 };
   delete process.env.IRISK_API_KEYS;
