@@ -70,7 +70,14 @@ describe('the dashboard in a browser', () => {
         expect(box!.width).toBeGreaterThan(300);
         expect(box!.height).toBeGreaterThan(150);
       }
-      if (name === 'models') expect(await page.locator('table').first().textContent()).toContain('champion');
+      if (name === 'models') {
+        expect(await page.locator('table').first().textContent()).toContain('champion');
+        // The iris evaluation's DET curve and histograms, drawn by the browser.
+        const plots = page.locator('.gallery img');
+        expect(await plots.count()).toBeGreaterThan(0);
+        await page.waitForFunction(() => Array.from(document.querySelectorAll('.gallery img')).every((i) => (i as HTMLImageElement).complete));
+        expect((await plots.evaluateAll((els) => els.map((e) => (e as HTMLImageElement).naturalWidth))).every((w) => w > 0)).toBe(true);
+      }
       await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
     }
     // Into the error gallery from the navigation, as a person would.

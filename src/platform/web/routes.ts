@@ -35,7 +35,7 @@ export function registerDashboard(app: FastifyInstance, deps: { dataDir: string;
     return render();
   };
   app.get('/', html(() => overviewPage(deps.dataDir, deps.gallery)));
-  app.get('/models', html(() => modelsPage(deps.registry)));
+  app.get('/models', html(() => modelsPage(deps.registry, reportDirs(deps.dataDir, deps.reports))));
   app.get('/drift', html(() => driftPage(deps.dataDir)));
   app.get('/errors', html(() => errorsPage(reportDirs(deps.dataDir, deps.reports))));
   app.get('/reports/:k/*', async (request, reply) => {
