@@ -164,6 +164,11 @@ describe('irisk serve', () => {
     expect(dup.status).toBe(409);
     expect(await dup.json()).toMatchObject({ code: 'DUPLICATE', details: { personId: 'ann' } });
     expect((await enrol('x', eye(4), eye(5), DECIDE)).status).toBe(403);
+    await new Promise((r) => setTimeout(r, 50));
+    const audited = (await readFile(join(data, 'audit', 'audit.ndjson'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { subject: string; outcome: string; metrics?: { nearestDistance?: number | null } });
+    // The best impostor at enrolment is monitored: bob's nearest enrolled eye is ann's, far away.
+    expect(audited.find((a) => a.subject === 'bob')!.metrics!.nearestDistance).toBeGreaterThan(0.4);
+    expect(audited.find((a) => a.subject === 'ann-again')).toMatchObject({ outcome: 'duplicate' });
     const verify = (await (await post('/v1/identity/verify', { personId: 'bob', eye: eye(3, 'c') }, ENROLL)).json()) as { match: boolean; enrolledEye: string };
     expect(verify).toMatchObject({ match: true, enrolledEye: 'right' });
     expect(((await (await post('/v1/identity/verify', { personId: 'bob', eye: eye(0, 'd') }, ENROLL)).json()) as { match: boolean }).match).toBe(false);

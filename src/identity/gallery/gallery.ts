@@ -79,6 +79,8 @@ export class Gallery {
   private queue: Promise<unknown> = Promise.resolve();
   private scanner: Promise<Scanner> | null = null;
   private scannerName: string | null = null;
+  /** The nearest enrolled eye's distance to the left eye of the last duplicate search. */
+  private lastNearest: number | null = null;
   /** Set by close(), or when memory could no longer be kept equal to the store: every later call is refused. */
   private unusable: string | null = null;
   readonly policy: DuplicatePolicy;
@@ -110,16 +112,20 @@ export class Gallery {
   /**
    * Enrols a person (left and right templates) unless they are already enrolled under any id:
    * DUPLICATE (details: the matching person id and both eyes' distances) when the policy finds
-   * them; PERSON_EXISTS when the id is taken by someone else. Resolves once durable.
+   * them; PERSON_EXISTS when the id is taken by someone else. Resolves once durable, with the
+   * distance of the new left eye to the nearest enrolled eye (the best impostor: a monitor of how
+   * crowded the gallery is getting; null in an empty gallery).
    */
-  async enroll(personId: string, left: IrisTemplate, right: IrisTemplate): Promise<EnrolledPerson> {
+  async enroll(personId: string, left: IrisTemplate, right: IrisTemplate): Promise<EnrolledPerson & { nearestDistance: number | null }> {
     checkPersonId(personId);
     this.checkShape(left, 'left');
     this.checkShape(right, 'right');
     checkUsable(left, 'left');
     checkUsable(right, 'right');
     return this.exclusive(async () => {
-      const [dup] = await this.duplicates(left, right);
+      const found = await this.duplicates(left, right);
+      const nearestDistance = this.lastNearest;
+      const [dup] = found;
       if (dup) {
         throw new IriskError('DUPLICATE', `already enrolled as ${dup.personId}${dup.mirrored ? ' (eyes swapped)' : ''}: left ${dup.left.distance.toFixed(3)}, right ${dup.right.distance.toFixed(3)} (threshold ${this.policy.threshold}, ${this.policy.rule.toUpperCase()} rule)`, {
           personId: dup.personId,
@@ -135,7 +141,7 @@ export class Gallery {
         this.layout.append(right);
         this.own(person);
       });
-      return person;
+      return { ...person, nearestDistance };
     });
   }
 
@@ -147,6 +153,11 @@ export class Gallery {
     // Under OR both eyes are scanned, in one pass over the gallery.
     const [l, r] = await this.scan(this.policy.rule === 'or' ? [left, right] : [left]);
     const scans = { left: l!, right: r ?? null };
+    let nearest: number | null = null;
+    l!.forEach((m, slot) => {
+      if (this.owners[slot] && m.overlapBits > 0 && (nearest === null || m.distance < nearest)) nearest = m.distance;
+    });
+    this.lastNearest = nearest;
     return duplicatesOf(this.layout, { owner: (s) => this.owners[s] ?? null }, { left: packTemplate(left), right: packTemplate(right) }, scans, this.policy);
   }
 

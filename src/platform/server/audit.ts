@@ -4,7 +4,9 @@
  * `<data-dir>/audit/audit.ndjson`. The full decision records are in the decision log.
  */
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { EnrolmentAttempt } from '../../identity/monitoring.js';
 
 /** One audited action. */
 export interface AuditRecord {
@@ -13,6 +15,10 @@ export interface AuditRecord {
   subject: string;
   outcome: string;
   ref?: string;
+  /** The typed error code of a refused request. */
+  code?: string;
+  /** Measurements to monitor (biometric quality, PAD scores, nearest distances...). */
+  metrics?: Record<string, number | null>;
 }
 
 /** An append-only audit file; `close()` flushes it. */
@@ -35,4 +41,31 @@ export class AuditLog {
   close(): Promise<void> {
     return new Promise((resolve) => this.out.end(resolve));
   }
+}
+
+/** An audit record as read back. */
+export type StoredAuditRecord = AuditRecord & { at: string };
+
+/** The audit records of a data directory, oldest first (a torn last line is skipped). */
+export async function readAudit(dataDir: string): Promise<StoredAuditRecord[]> {
+  let text = '';
+  try {
+    text = await readFile(join(dataDir, 'audit', 'audit.ndjson'), 'utf8');
+  } catch {
+    return [];
+  }
+  return text.split('\n').flatMap((l) => {
+    try {
+      return l.trim() ? [JSON.parse(l) as StoredAuditRecord] : [];
+    } catch {
+      return [];
+    }
+  });
+}
+
+/** The enrolment attempts among audit records, for the biometric monitors. */
+export function enrolmentAttempts(records: readonly StoredAuditRecord[]): EnrolmentAttempt[] {
+  return records
+    .filter((r) => r.action === 'identity.enroll')
+    .map((r) => ({ time: Date.parse(r.at), outcome: r.outcome as EnrolmentAttempt['outcome'], metrics: r.metrics ?? {} }));
 }

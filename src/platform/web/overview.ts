@@ -1,32 +1,14 @@
 /** The overview page: decisions per minute, approval rate, enrolments, duplicates and attacks caught. */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { readDecisions } from '../../credit/underwriting/decision-log.js';
 import type { Gallery } from '../../identity/gallery/gallery.js';
 import { lineChartSvg } from '../../ml/evaluation/plots.js';
+import { readAudit } from '../server/audit.js';
 import { cards, page } from './layout.js';
-
-/** Audit records of the data directory (a torn last line is skipped). */
-export async function auditRecords(dataDir: string): Promise<{ at: string; action: string; outcome: string }[]> {
-  let text = '';
-  try {
-    text = await readFile(join(dataDir, 'audit', 'audit.ndjson'), 'utf8');
-  } catch {
-    return [];
-  }
-  return text.split('\n').flatMap((l) => {
-    try {
-      return l.trim() ? [JSON.parse(l) as { at: string; action: string; outcome: string }] : [];
-    } catch {
-      return [];
-    }
-  });
-}
 
 /** The overview page at `now`. */
 export async function overviewPage(dataDir: string, gallery: Gallery, now = Date.now()): Promise<string> {
   const { records } = await readDecisions(dataDir);
-  const audit = await auditRecords(dataDir);
+  const audit = await readAudit(dataDir);
   const approved = records.filter((r) => r.decision === 'approve').length;
   const hourAgo = now - 3_600_000;
   const perMinute = new Array<number>(60).fill(0);

@@ -1,10 +1,14 @@
 /**
  * `irisk monitor report`: drift of the recorded credit decisions (every feature the model saw, and
  * its score) in a live period against a reference window: the deciding test per feature, PSI and
- * its band, and the alerts.
+ * its band, and the alerts; and the biometric monitors of the audited enrolment attempts (failure
+ * to enrol, attacks, duplicates, drift of quality, PAD scores and the nearest enrolled eye).
  */
 import type { Command } from 'commander';
 import { decisionDrift } from '../../../credit/underwriting/drift-report.js';
+import { readDecisions } from '../../../credit/underwriting/decision-log.js';
+import { identityMonitor } from '../../../identity/monitoring.js';
+import { enrolmentAttempts, readAudit } from '../../server/audit.js';
 import { IriskError } from '../../../lib/errors.js';
 import { emit, timeOption, type OutputOptions } from '../output.js';
 import { run } from '../run.js';
@@ -24,7 +28,7 @@ export function registerMonitorCommands(program: Command): void {
   const monitor = program.command('monitor').description('Drift monitoring of live decisions');
   monitor
     .command('report')
-    .description('Drift of the recorded credit decisions (features and score) in [--from, --to) against a reference window, with alerts')
+    .description('Drift of the recorded credit decisions (features and score) and the enrolment monitors (failure to enrol, attacks, duplicates, quality, PAD scores, nearest enrolled eye) in [--from, --to) against a reference window, with alerts')
     .requiredOption('--from <time>', 'start of the live period (ISO 8601)')
     .requiredOption('--to <time>', 'end of the live period (ISO 8601, exclusive)')
     .option('--reference-from <time>', 'start of the reference window (default: as long as the live period, just before it)')
@@ -40,9 +44,27 @@ export function registerMonitorCommands(program: Command): void {
           opts.referenceFrom === undefined
             ? undefined
             : { start: timeOption(opts.referenceFrom, '--reference-from').getTime(), end: opts.referenceTo === undefined ? from : timeOption(opts.referenceTo, '--reference-to').getTime() };
-        const report = await decisionDrift(dataDir(opts.dataDir), { from, to, ...(reference ? { reference } : {}), ...(opts.window ? { windowMs: durationOption(opts.window) } : {}) });
-        const lines = [`reference ${report.reference.records} decisions; ${report.windows.length} live window(s); ${report.alerts.length} alert(s)`];
-        for (const w of report.windows) {
+        const dir = dataDir(opts.dataDir);
+        const windowMs = opts.window ? durationOption(opts.window) : undefined;
+        const attempts = enrolmentAttempts(await readAudit(dir));
+        const identity = attempts.length === 0 ? null : identityMonitor(attempts, { reference: reference ?? { start: from - (to - from), end: from }, from, to, windowMs: windowMs ?? to - from });
+        const hasDecisions = (await readDecisions(dir)).records.length > 0;
+        if (!hasDecisions && !identity) throw new IriskError('DATASET_INVALID', `nothing to monitor in ${dir}: no recorded decision and no audited enrolment`);
+        const credit = hasDecisions ? await decisionDrift(dir, { from, to, ...(reference ? { reference } : {}), ...(windowMs ? { windowMs } : {}) }) : null;
+        const report = { ...(credit ?? {}), credit, identity };
+        const lines: string[] = [];
+        if (identity) {
+          lines.push(`enrolments: reference ${identity.reference.attempts} attempts (failure to enrol ${pct(identity.reference.failureToEnrolRate)})`);
+          for (const w of identity.windows) lines.push(`  ${new Date(w.start).toISOString()}: ${w.attempts} attempts, ${w.enrolled} enrolled, ${w.rejected} failed to enrol (${pct(w.failureToEnrolRate)}), ${w.attacks} attacks, ${w.duplicates} duplicates`);
+          for (const a of identity.alerts.failureToEnrol) lines.push(`  ALERT failure to enrol ${pct(a.failureToEnrolRate)} > ${pct(a.limit)} from ${new Date(a.start).toISOString()}`);
+          for (const a of identity.alerts.drift) lines.push(`  ALERT ${a.feature} drifted from ${new Date(a.start).toISOString()} (${a.method} ${a.value.toPrecision(3)})`);
+        }
+        if (!credit) {
+          emit(opts, report, lines.join('\n'));
+          return;
+        }
+        lines.push(`credit: reference ${credit.reference.records} decisions; ${credit.windows.length} live window(s); ${credit.alerts.length} alert(s)`);
+        for (const w of credit.windows) {
           lines.push(`window ${new Date(w.start).toISOString()} .. ${new Date(w.end).toISOString()}: ${w.records} decisions${w.tested ? '' : ' (too few to test)'}`);
           for (const [name, d] of Object.entries(w.features)) {
             if (d.method === null) continue;
@@ -52,6 +74,10 @@ export function registerMonitorCommands(program: Command): void {
         emit(opts, report, lines.join('\n'));
       }),
     );
+}
+
+function pct(x: number | null): string {
+  return x === null ? '-' : `${(100 * x).toFixed(1)}%`;
 }
 
 /** "12h", "1d", "7d", "30m" in ms. */

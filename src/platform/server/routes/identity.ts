@@ -30,16 +30,34 @@ export interface IdentityDeps {
   pad: PadDetector | { missing: IriskError };
 }
 
-/** An eye as a template, with the PAD verdict when it came as an image. */
-async function eyeTemplate(eye: z.infer<typeof eyeSchema>, what: string, deps: IdentityDeps): Promise<{ template: IrisTemplate; pad: { score: number; threshold: number } | null }> {
+/** Monitored measurements of an eye: the quality gates' inputs and the PAD score. */
+type EyeMetrics = Record<string, number | null>;
+
+/** An eye as a template, with the PAD verdict and quality when it came as an image; `metrics` is filled as far as encoding got. */
+async function eyeTemplate(eye: z.infer<typeof eyeSchema>, what: string, deps: IdentityDeps, metrics: EyeMetrics = {}): Promise<{ template: IrisTemplate; pad: { score: number; threshold: number } | null }> {
   if ('template' in eye) return { template: deserializeTemplate(eye.template, what), pad: null };
   if ('missing' in deps.pad) throw new IriskError('STORE_UNAVAILABLE', `images cannot be checked for presentation attacks: ${deps.pad.missing.message}`, { locked: false });
   const image = await decodeGray(Buffer.from(eye.image, 'base64'), what);
   let trace: PipelineTrace | null = null;
-  const result = encodeImage(image, deps.pipeline, { onTrace: (t) => (trace = t) });
+  let result;
+  try {
+    result = encodeImage(image, deps.pipeline, { onTrace: (t) => (trace = t) });
+  } finally {
+    const q = (trace as PipelineTrace | null)?.metrics;
+    if (q) Object.assign(metrics, { visibleFraction: q.visibleFraction, unmaskedBitFraction: q.unmaskedBitFraction });
+  }
   const verdict = padVerdictOf(deps.pad, trace!.image!, result, trace);
+  metrics.padScore = Math.max(metrics.padScore ?? -Infinity, verdict.score);
   requireBonaFide(verdict, what, deps.pad);
   return { template: result.template, pad: { score: verdict.score, threshold: verdict.threshold } };
+}
+
+/** How a refused enrolment is audited: a duplicate (naming whom), an attack, or a capture the quality gates rejected (failure to enrol). */
+function enrolFailure(e: IriskError): { outcome: string; ref?: string } {
+  if (e.code === 'DUPLICATE') return { outcome: 'duplicate', ref: String(e.details.personId) };
+  if (e.code === 'PAD_ATTACK_SUSPECTED') return { outcome: 'attack' };
+  if (e.code.startsWith('IRIS_') || e.code.startsWith('IMAGE_')) return { outcome: 'rejected' };
+  return { outcome: 'error' };
 }
 
 /** The identity routes. */
@@ -53,14 +71,15 @@ export function identityRoutes(deps: IdentityDeps, audit: AuditLog): RouteSpec<z
       body: enrollBody,
       handler: async ({ body, caller }) => {
         const b = body as z.infer<typeof enrollBody>;
+        const metrics: EyeMetrics = {};
+        const base = { action: 'identity.enroll', caller: caller?.name ?? null, subject: b.personId };
         try {
-          const [left, right] = [await eyeTemplate(b.left, 'the left eye', deps), await eyeTemplate(b.right, 'the right eye', deps)];
+          const [left, right] = [await eyeTemplate(b.left, 'the left eye', deps, metrics), await eyeTemplate(b.right, 'the right eye', deps, metrics)];
           const person = await deps.gallery.enroll(b.personId, left.template, right.template);
-          audit.record({ action: 'identity.enroll', caller: caller?.name ?? null, subject: b.personId, outcome: 'enrolled' });
-          return { enrolled: true, personId: person.personId, pad: { left: left.pad, right: right.pad } };
+          audit.record({ ...base, outcome: 'enrolled', metrics: { ...metrics, nearestDistance: person.nearestDistance } });
+          return { enrolled: true, personId: person.personId, nearestDistance: person.nearestDistance, pad: { left: left.pad, right: right.pad } };
         } catch (e) {
-          if (e instanceof IriskError && e.code === 'DUPLICATE') audit.record({ action: 'identity.enroll', caller: caller?.name ?? null, subject: b.personId, outcome: 'duplicate', ref: String(e.details.personId) });
-          if (e instanceof IriskError && e.code === 'PAD_ATTACK_SUSPECTED') audit.record({ action: 'identity.enroll', caller: caller?.name ?? null, subject: b.personId, outcome: 'attack' });
+          if (e instanceof IriskError) audit.record({ ...base, ...enrolFailure(e), code: e.code, metrics });
           throw e;
         }
       },
