@@ -4,6 +4,7 @@
  * deviation in the second month, and a score that follows it. The report flags exactly those two.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -57,6 +58,12 @@ describe('irisk monitor report', () => {
     expect(report.reference.records).toBe(3000);
     expect(report.windows[0]!.records).toBe(3000);
     expect(report.alerts.map((a) => a.feature).sort()).toEqual(['score', 'utilisation']);
+    // Logged once: the same report again logs nothing new.
+    const logged = (await readFile(join(dir, 'data', 'monitoring', 'alerts.ndjson'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { kind: string; subject: string });
+    expect(logged.map((a) => a.subject).sort()).toEqual(['score', 'utilisation']);
+    expect(logged.every((a) => a.kind === 'credit.drift')).toBe(true);
+    const again = await cli('monitor', 'report', '--from', '2024-12-01', '--to', '2025-01-01', '--reference-from', '2024-11-01', '--data-dir', join(dir, 'data'), '--json');
+    expect(JSON.parse(again.stdout).newAlertsLogged).toBe(0);
     const human = await cli('monitor', 'report', '--from', '2024-12-01', '--to', '2025-01-01', '--window', '7d', '--data-dir', join(dir, 'data'));
     expect(human.code).toBe(0);
     expect(human.stdout).toMatch(/DRIFT utilisation/);

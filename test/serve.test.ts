@@ -6,7 +6,7 @@
  * search with templates; and a fuzz run of 10,000 random bodies per
  * endpoint (through fastify's injector, the same routing and parsing without sockets): no 5xx.
  */
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -193,6 +193,9 @@ describe('irisk serve', () => {
     const before = await countEvents(db);
     db.close();
     let reportedInserted = 0;
+    let enrolled = 0;
+    const galleryBytes = async (): Promise<number> => (await stat(join(data, 'gallery', 'templates.bin'))).size;
+    const bytesBefore = await galleryBytes();
     for (const [url, key] of [['/v1/credit/decisions', DECIDE], ['/v1/credit/events', DECIDE], ['/v1/models/aliases', ADMIN], ['/v1/identity/enroll', ENROLL], ['/v1/identity/verify', ENROLL], ['/v1/identity/search', ENROLL]] as const) {
       const statuses = new Map<number, number>();
       for (let i = 0; i < 10_000; i++) {
@@ -200,12 +203,16 @@ describe('irisk serve', () => {
         const res = await service.app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, payload: raw });
         statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
         if (url === '/v1/credit/events' && res.statusCode === 200) reportedInserted += (res.json() as { inserted: number }).inserted;
+        if (url === '/v1/identity/enroll' && res.statusCode === 200) enrolled++;
       }
       expect([...statuses.keys()].filter((s) => s >= 500), `${url}: ${JSON.stringify([...statuses])}`).toEqual([]);
     }
     const after = await openEventStore(data);
     expect(await countEvents(after)).toBe(before + reportedInserted);
     after.close();
+    // Nor a template: the gallery file grew by exactly the enrolments that succeeded (none, from random bodies).
+    expect(enrolled).toBe(0);
+    expect(await galleryBytes()).toBe(bytesBefore);
   });
 
   it('serves the dashboard: overview, models, drift and the error gallery with its images, and no file outside a report', async () => {

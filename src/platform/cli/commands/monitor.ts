@@ -5,11 +5,8 @@
  * to enrol, attacks, duplicates, drift of quality, PAD scores and the nearest enrolled eye).
  */
 import type { Command } from 'commander';
-import { decisionDrift } from '../../../credit/underwriting/drift-report.js';
-import { readDecisions } from '../../../credit/underwriting/decision-log.js';
-import { identityMonitor } from '../../../identity/monitoring.js';
-import { enrolmentAttempts, readAudit } from '../../server/audit.js';
 import { IriskError } from '../../../lib/errors.js';
+import { monitorReport } from '../../server/monitor-report.js';
 import { emit, timeOption, type OutputOptions } from '../output.js';
 import { run } from '../run.js';
 import { dataDir } from './demo.js';
@@ -46,12 +43,9 @@ export function registerMonitorCommands(program: Command): void {
             : { start: timeOption(opts.referenceFrom, '--reference-from').getTime(), end: opts.referenceTo === undefined ? from : timeOption(opts.referenceTo, '--reference-to').getTime() };
         const dir = dataDir(opts.dataDir);
         const windowMs = opts.window ? durationOption(opts.window) : undefined;
-        const attempts = enrolmentAttempts(await readAudit(dir));
-        const identity = attempts.length === 0 ? null : identityMonitor(attempts, { reference: reference ?? { start: from - (to - from), end: from }, from, to, windowMs: windowMs ?? to - from });
-        const hasDecisions = (await readDecisions(dir)).records.length > 0;
-        if (!hasDecisions && !identity) throw new IriskError('DATASET_INVALID', `nothing to monitor in ${dir}: no recorded decision and no audited enrolment`);
-        const credit = hasDecisions ? await decisionDrift(dir, { from, to, ...(reference ? { reference } : {}), ...(windowMs ? { windowMs } : {}) }) : null;
-        const report = { ...(credit ?? {}), credit, identity };
+        const r = await monitorReport(dir, { from, to, ...(reference ? { reference } : {}), ...(windowMs ? { windowMs } : {}) });
+        const { credit, identity } = r;
+        const report = { ...(credit ?? {}), ...r };
         const lines: string[] = [];
         if (identity) {
           lines.push(`enrolments: reference ${identity.reference.attempts} attempts (failure to enrol ${pct(identity.reference.failureToEnrolRate)})`);
@@ -59,6 +53,7 @@ export function registerMonitorCommands(program: Command): void {
           for (const a of identity.alerts.failureToEnrol) lines.push(`  ALERT failure to enrol ${pct(a.failureToEnrolRate)} > ${pct(a.limit)} from ${new Date(a.start).toISOString()}`);
           for (const a of identity.alerts.drift) lines.push(`  ALERT ${a.feature} drifted from ${new Date(a.start).toISOString()} (${a.method} ${a.value.toPrecision(3)})`);
         }
+        lines.push(`${r.newAlertsLogged} new alert(s) logged in ${dir}/monitoring/alerts.ndjson`);
         if (!credit) {
           emit(opts, report, lines.join('\n'));
           return;

@@ -1,11 +1,11 @@
 /**
  * Drift over HTTP: `GET /v1/monitoring/drift?from=T1&to=T2[&window=7d]`: the recorded decisions'
- * features and scores in [from, to) against the window just before, per live window, with the
- * alerts (what `irisk monitor report` prints).
+ * features and scores and the enrolment monitors in [from, to) against the window just before, per
+ * live window, with the alerts, which are also logged (what `irisk monitor report` prints).
  */
 import { z } from 'zod';
 import { IriskError } from '../../../lib/errors.js';
-import { decisionDrift } from '../../../credit/underwriting/drift-report.js';
+import { monitorReport } from '../monitor-report.js';
 import type { RouteSpec } from '../app.js';
 
 const query = z
@@ -32,7 +32,8 @@ export function monitoringRoutes(dataDir: string): RouteSpec<z.ZodType>[] {
         const w = q.data.window;
         const windowMs = w ? Number(w.slice(0, -1)) * UNIT[w.slice(-1) as keyof typeof UNIT] : undefined;
         if (windowMs === 0) throw new IriskError('USAGE', 'window must be positive');
-        return decisionDrift(dataDir, { from: Date.parse(q.data.from), to: Date.parse(q.data.to), ...(windowMs ? { windowMs } : {}) });
+        const r = await monitorReport(dataDir, { from: Date.parse(q.data.from), to: Date.parse(q.data.to), ...(windowMs ? { windowMs } : {}) });
+        return { ...(r.credit ?? {}), ...r };
       },
     },
   ];
