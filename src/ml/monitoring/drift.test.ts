@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isIriskError } from '../../lib/errors.js';
 import { Rng } from '../../lib/rng.js';
+import { errorCodeOf } from '../../../test/support.js';
 import {
   binOf,
   binProportions,
@@ -205,18 +205,10 @@ describe('detectDrift', () => {
   });
 
   it('rejects empty samples and non-numbers in a numeric feature with DATASET_INVALID', () => {
-    const code = (f: () => unknown): string | undefined => {
-      try {
-        f();
-      } catch (e) {
-        return isIriskError(e) ? e.code : 'not an IriskError';
-      }
-      return undefined;
-    };
-    expect(code(() => detectDrift([], [1, 2]))).toBe('DATASET_INVALID');
-    expect(code(() => detectDrift([1, 2], []))).toBe('DATASET_INVALID');
-    expect(code(() => detectDrift([1, 2], ['x'], { kind: 'numeric' }))).toBe('DATASET_INVALID');
-    expect(code(() => referenceBins([1, 2], 1))).toBe('USAGE');
+    expect(errorCodeOf(() => detectDrift([], [1, 2]))).toBe('DATASET_INVALID');
+    expect(errorCodeOf(() => detectDrift([1, 2], []))).toBe('DATASET_INVALID');
+    expect(errorCodeOf(() => detectDrift([1, 2], ['x'], { kind: 'numeric' }))).toBe('DATASET_INVALID');
+    expect(errorCodeOf(() => referenceBins([1, 2], 1))).toBe('USAGE');
   });
 
   it('constant features: no drift when unchanged, drift when the constant moves', () => {

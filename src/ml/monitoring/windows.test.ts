@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { isIriskError } from '../../lib/errors.js';
 import { Rng } from '../../lib/rng.js';
 import { DAY_MS } from '../../lib/time.js';
 import { windowedDrift, type TimedRecord } from './windows.js';
+import { errorCodeOf } from '../../../test/support.js';
 
 const T0 = Date.UTC(2024, 0, 1);
 
@@ -64,16 +64,8 @@ describe('windowedDrift', () => {
 
   it('rejects a bad window specification and an empty reference with typed errors', () => {
     const recs = records(5);
-    const code = (f: () => unknown): string | undefined => {
-      try {
-        f();
-      } catch (e) {
-        return isIriskError(e) ? e.code : 'not an IriskError';
-      }
-      return undefined;
-    };
-    expect(code(() => windowedDrift(recs, { reference: { start: T0, end: T0 }, windowLength: DAY_MS }))).toBe('USAGE');
-    expect(code(() => windowedDrift(recs, { reference: { start: T0, end: T0 + DAY_MS }, windowLength: 0 }))).toBe('USAGE');
-    expect(code(() => windowedDrift(recs, { reference: { start: T0 - 10 * DAY_MS, end: T0 }, windowLength: DAY_MS }))).toBe('DATASET_INVALID');
+    expect(errorCodeOf(() => windowedDrift(recs, { reference: { start: T0, end: T0 }, windowLength: DAY_MS }))).toBe('USAGE');
+    expect(errorCodeOf(() => windowedDrift(recs, { reference: { start: T0, end: T0 + DAY_MS }, windowLength: 0 }))).toBe('USAGE');
+    expect(errorCodeOf(() => windowedDrift(recs, { reference: { start: T0 - 10 * DAY_MS, end: T0 }, windowLength: DAY_MS }))).toBe('DATASET_INVALID');
   });
 });
