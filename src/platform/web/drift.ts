@@ -81,6 +81,7 @@ async function creditSection(dataDir: string): Promise<string> {
     .map(([name, d]) => [esc(name), d.drifted ? '<span class="drift">DRIFT</span>' : 'ok', esc(d.method), esc(d.value!.toPrecision(3)), esc(d.threshold), esc(d.psi === null ? '-' : d.psi.toFixed(3)), esc(d.psiBand ?? '-')]);
   return (
     `<h2>Credit decisions</h2><p>${report.reference.records} decisions in the reference window; ${report.alerts.length} alerts over ${tested.length} windows.</p><div class="plot">${chart}</div>` +
+    (last.records < 500 ? `<p class="muted">With ${last.records} decisions in a window, PSI runs high on sparse features (empty bins); the verdict column uses the tests, which account for sample size.</p>` : '') +
     `<h3>Latest window (${esc(new Date(last.start).toISOString())}, ${last.records} decisions)</h3>${table(['feature', 'verdict', 'test', 'value', 'threshold', 'PSI', 'PSI band'], rows)}`
   );
 }
