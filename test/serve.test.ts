@@ -6,7 +6,7 @@
  * search with templates; and a fuzz run of 10,000 random bodies per
  * endpoint (through fastify's injector, the same routing and parsing without sockets): no 5xx.
  */
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -137,6 +137,8 @@ describe('irisk serve', () => {
     expect(report.windows[0]!.records).toBeGreaterThanOrEqual(40);
     expect(Object.keys(report.windows[0]!.features)).toContain('score');
     expect((await url('from=yesterday&to=2025-01-01T00:00:00Z')).status).toBe(400);
+    // A report of millions of windows is refused, not computed.
+    expect((await url('from=2024-01-01T00:00:00Z&to=2025-01-01T00:00:00Z&window=1m')).status).toBe(400);
     expect((await url('from=2020-12-01T00:00:00Z&to=2021-01-01T00:00:00Z')).status).toBe(422);
     expect((await fetch(`${base}/v1/monitoring/drift?from=2024-12-01T00:00:00Z&to=2025-01-01T00:00:00Z`)).status).toBe(401);
   });
@@ -243,6 +245,10 @@ describe('irisk serve', () => {
     expect(Buffer.from(await img.arrayBuffer())).toEqual(png);
     expect((await get('/reports/0/..%2F..%2Faudit%2Faudit.ndjson')).status).toBe(404);
     expect((await get('/reports/0/report.json')).status).toBe(404);
+    // A link inside a report that leads out of it is not followed.
+    await symlink(join(data, 'audit', 'audit.ndjson'), join(reportDir, 'errors', 'leak.png'));
+    expect((await get('/reports/0/errors/leak.png')).status).toBe(404);
+    expect(img.headers.get('x-content-type-options')).toBe('nosniff');
     expect((await get('/reports/9/errors/001-eye.png')).status).toBe(404);
   });
 });

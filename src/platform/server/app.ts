@@ -52,7 +52,7 @@ export function buildServer(config: ServeConfig): { app: FastifyInstance; contex
     else if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') body = problem(415, 'UNSUPPORTED_MEDIA_TYPE', error.message);
     else if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 && !('details' in error)) body = problem(error.statusCode, 'USAGE', error.message);
     else body = problemOf(error);
-    if (body.status >= 500) app.log.error(error);
+    if (body.status === 500) process.stderr.write(`irisk serve: ${error.stack ?? error.message}\n`);
     void reply.status(body.status).type('application/problem+json').send(body);
   });
   app.setNotFoundHandler((request, reply) => {

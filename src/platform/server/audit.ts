@@ -30,6 +30,8 @@ export class AuditLog {
     mkdirSync(join(dataDir, 'audit'), { recursive: true });
     this.path = join(dataDir, 'audit', 'audit.ndjson');
     this.out = createWriteStream(this.path, { flags: 'a' });
+    // A failing disk must not take the service down with an unhandled error; it is reported.
+    this.out.on('error', (e) => process.stderr.write(`irisk serve: the audit log ${this.path} cannot be written: ${e.message}\n`));
   }
 
   /** Appends a record stamped with the current time. */

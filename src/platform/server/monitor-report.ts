@@ -10,6 +10,9 @@ import { identityMonitor, type IdentityMonitorReport } from '../../identity/moni
 import { logAlerts, type AlertRecord } from './alerts.js';
 import { enrolmentAttempts, readAudit } from './audit.js';
 
+/** Most live windows one report computes (each costs a pass over the period's records). */
+export const MAX_WINDOWS = 1000;
+
 /** What to compare (epoch ms; windows [start, end)). */
 export interface MonitorReportOptions {
   from: number;
@@ -26,6 +29,7 @@ export async function monitorReport(dataDir: string, o: MonitorReportOptions): P
   if (!(Number.isFinite(o.from) && Number.isFinite(o.to) && o.to > o.from)) throw new IriskError('USAGE', 'the live period needs a start before its end');
   const reference = o.reference ?? { start: o.from - (o.to - o.from), end: o.from };
   const windowMs = o.windowMs ?? o.to - o.from;
+  if (!(windowMs > 0) || (o.to - o.from) / windowMs > MAX_WINDOWS) throw new IriskError('USAGE', `at most ${MAX_WINDOWS} windows per report: lengthen the window or shorten the period`);
   const attempts = enrolmentAttempts(await readAudit(dataDir));
   const identity = attempts.length === 0 ? null : identityMonitor(attempts, { reference, from: o.from, to: o.to, windowMs });
   const hasDecisions = (await readDecisions(dataDir)).records.length > 0;

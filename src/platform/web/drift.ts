@@ -16,6 +16,17 @@ const WINDOWS = 10;
 const MIN_DECISIONS = 50;
 const MIN_ATTEMPTS = 10;
 
+/** Earliest and latest of many times (no spread: a call cannot take hundreds of thousands of arguments). */
+function span(times: readonly number[]): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const t of times) {
+    if (t < lo) lo = t;
+    if (t > hi) hi = t;
+  }
+  return [lo, hi];
+}
+
 /** The drift page: credit decisions, then the biometric monitors. */
 export async function driftPage(dataDir: string): Promise<string> {
   return page('Drift', '/drift', (await creditSection(dataDir)) + (await identitySection(dataDir)));
@@ -30,9 +41,8 @@ async function identitySection(dataDir: string): Promise<string> {
   const attempts = enrolmentAttempts(await readAudit(dataDir));
   const head = '<h2>Enrolments: failure to enrol, attacks, duplicates</h2>';
   if (attempts.length < MIN_ATTEMPTS) return `${head}<p class="muted">${attempts.length} enrolment attempts audited; the biometric monitors are shown from ${MIN_ATTEMPTS} on.</p>`;
-  const times = attempts.map((a) => a.time);
-  const start = Math.min(...times);
-  const len = Math.max(1, Math.ceil((Math.max(...times) + 1 - start) / WINDOWS));
+  const [start, lastTime] = span(attempts.map((a) => a.time));
+  const len = Math.max(1, Math.ceil((lastTime + 1 - start) / WINDOWS));
   const r = identityMonitor(attempts, { reference: { start, end: start + len }, from: start + len, to: start + WINDOWS * len, windowMs: len });
   const all = [r.reference, ...r.windows].filter((w) => w.attempts > 0);
   const share = (w: (typeof all)[number], n: number): number => n / w.attempts;
@@ -57,10 +67,8 @@ async function identitySection(dataDir: string): Promise<string> {
 async function creditSection(dataDir: string): Promise<string> {
   const records = (await readDecisions(dataDir)).records.map(decisionRecordValues);
   if (records.length < MIN_DECISIONS) return `<p class="muted">${records.length} decisions recorded; drift is shown from ${MIN_DECISIONS} on.</p>`;
-  const times = records.map((r) => r.time);
-  const start = Math.min(...times);
-  const span = Math.max(...times) + 1 - start;
-  const len = Math.max(1, Math.ceil(span / WINDOWS));
+  const [start, lastTime] = span(records.map((r) => r.time));
+  const len = Math.max(1, Math.ceil((lastTime + 1 - start) / WINDOWS));
   const report = windowedDrift(records, { reference: { start, end: start + len }, windowLength: len, windows: WINDOWS - 1, minRecords: 20 });
   const tested = report.windows.filter((w) => w.tested);
   if (report.reference.records === 0 || tested.length === 0) return '<p class="muted">not enough decisions in the windows yet.</p>';

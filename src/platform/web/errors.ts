@@ -5,7 +5,7 @@
  * passed and the live eyes rejected. Report files are served from `/reports/K/...`.
  */
 import { readFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { esc, page } from './layout.js';
 
 interface Pair {
@@ -32,9 +32,21 @@ export async function errorsPage(reports: readonly string[]): Promise<string> {
     try {
       report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')) as Record<string, unknown>;
     } catch {
-      sections.push(`<h2>${esc(dir)}</h2><p class="muted">no readable report.json</p>`);
+      sections.push(`<h2>${esc(basename(dir))}</h2><p class="muted">no readable report.json</p>`);
       continue;
     }
+    try {
+      sections.push(reportSection(k, dir, report));
+    } catch {
+      sections.push(`<h2>${esc(basename(dir))}</h2><p class="muted">this report.json is not in a form the gallery reads</p>`);
+    }
+  }
+  return page('Error gallery', '/errors', sections.join('') || '<p class="muted">no evaluation report configured: put `irisk iris eval` or `irisk pad eval` reports under &lt;data-dir&gt;/reports/</p>');
+}
+
+/** One report's errors with their images (throws on a report of an unexpected form). */
+function reportSection(k: number, dir: string, report: Record<string, unknown>): string {
+  {
     const url = (file: string): string => `/reports/${k}/${relative(dir, file).split('/').map(encodeURIComponent).join('/')}`;
     const parts: string[] = [];
     const pairs = (title: string, list: Pair[] | undefined): void => {
@@ -51,7 +63,6 @@ export async function errorsPage(reports: readonly string[]): Promise<string> {
     };
     pad('Missed attacks', errors?.passedAttacks);
     pad('Live eyes rejected as attacks', errors?.rejectedBonafide);
-    sections.push(`<h2>${esc(dir)}</h2>${parts.join('') || '<p class="muted">no errors listed in this report</p>'}`);
+    return `<h2>${esc(basename(dir))}</h2>${parts.join('') || '<p class="muted">no errors listed in this report</p>'}`;
   }
-  return page('Error gallery', '/errors', sections.join('') || '<p class="muted">no evaluation report configured: put `irisk iris eval` or `irisk pad eval` reports under &lt;data-dir&gt;/reports/</p>');
 }

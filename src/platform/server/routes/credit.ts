@@ -26,7 +26,7 @@ const eventsBody = z.object({ events: z.array(z.record(z.string(), z.unknown()))
 /** The credit routes; `decider` is null (with the reason) when no champion model is registered. */
 export function creditRoutes(dataDir: string, decider: CreditDecider | { missing: IriskError }, audit: AuditLog): RouteSpec<z.ZodType>[] {
   const ready = (): CreditDecider => {
-    if ('missing' in decider) throw decider.missing;
+    if ('missing' in decider) throw new IriskError('STORE_UNAVAILABLE', `credit decisions are not served: ${decider.missing.message}`, { cause: decider.missing.code, locked: false });
     return decider;
   };
   return [
