@@ -138,6 +138,11 @@ export class Database {
   }
 }
 
+/** A SQL string literal: `s` in single quotes, quotes doubled. */
+export function sqlString(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`;
+}
+
 /**
  * Opens (creating if needed) the DuckDB database file at `path`, creating its parent directories.
  * Throws STORE_UNAVAILABLE, naming the file, when it cannot be opened (for example while another

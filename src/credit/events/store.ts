@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase, type Database, type Row } from '../../lib/duckdb.js';
+import { openDatabase, sqlString, type Database, type Row } from '../../lib/duckdb.js';
 import { databasePath } from '../../ml/registry/registry.js';
 import { columnName, EVENT_FIELDS, EVENT_TYPES, type CreditEvent, type EventType, type FieldKind } from './schema.js';
 
@@ -273,9 +273,6 @@ SELECT * FROM (${files.map((f) => stageSelect(f.type, f.file)).join('\nUNION ALL
 WHERE NOT EXISTS (SELECT 1 FROM credit_events e WHERE e.event_id = s.event_id)`;
 }
 
-function sqlString(s: string): string {
-  return `'${s.replace(/'/g, "''")}'`;
-}
 
 const QUOTE = 0x22;
 const COMMA = 0x2c;

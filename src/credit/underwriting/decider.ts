@@ -4,6 +4,7 @@
  * store filled from the event store (all customers, or the ones named), the policy, and the
  * decision log every decision is appended to before it is returned.
  */
+import { sqlString } from '../../lib/duckdb.js';
 import { viewOfModel } from '../catalog.js';
 import { openEventStore, rowToEvent } from '../events/store.js';
 import type { CreditEvent } from '../events/schema.js';
@@ -96,9 +97,8 @@ export class CreditDecider {
 async function storedEvents(dataDir: string, types: readonly string[], customers?: readonly string[]): Promise<CreditEvent[]> {
   const db = await openEventStore(dataDir);
   try {
-    const quote = (s: string): string => `'${s.replace(/'/g, "''")}'`;
-    const where = [`type IN (${types.map(quote).join(', ')})`];
-    if (customers !== undefined) where.push(customers.length === 0 ? 'false' : `customer_id IN (${customers.map(quote).join(', ')})`);
+    const where = [`type IN (${types.map(sqlString).join(', ')})`];
+    if (customers !== undefined) where.push(customers.length === 0 ? 'false' : `customer_id IN (${customers.map(sqlString).join(', ')})`);
     return (await db.all(`SELECT * FROM credit_events WHERE ${where.join(' AND ')} ORDER BY event_time, event_id`)).map(rowToEvent);
   } finally {
     db.close();

@@ -1,12 +1,11 @@
 /**
- * Drift of live credit decisions: the decision log read as timed records (the decision's point in
+ * Drift of live credit decisions: the decision log's records as timed records (the decision's point in
  * time; every feature the model saw, and the score), a reference window against live windows,
  * through the shared drift monitor (src/ml/monitoring).
  */
 import { IriskError } from '../../lib/errors.js';
 import { windowedDrift, type TimedRecord, type WindowedDriftReport } from '../../ml/monitoring/windows.js';
 import type { DecisionRecord } from './decide.js';
-import { readDecisions } from './decision-log.js';
 
 /** The name the model's probability goes by among the monitored features. */
 export const SCORE_FEATURE = 'score';
@@ -29,12 +28,11 @@ export function decisionRecordValues(r: DecisionRecord): TimedRecord {
   return { time: r.asOf, values };
 }
 
-/** Drift of the recorded decisions' features and scores in [from, to) against the reference window. */
-export async function decisionDrift(dataDir: string, options: DecisionDriftOptions): Promise<WindowedDriftReport & { decisions: number }> {
+/** Drift of recorded decisions' (`readDecisions`) features and scores in [from, to) against the reference window. */
+export function decisionDrift(records: readonly DecisionRecord[], options: DecisionDriftOptions): WindowedDriftReport & { decisions: number } {
   const { from, to } = options;
   if (!(Number.isFinite(from) && Number.isFinite(to) && to > from)) throw new IriskError('USAGE', 'the live period needs a start before its end');
   const reference = options.reference ?? { start: from - (to - from), end: from };
-  const { records } = await readDecisions(dataDir);
   const timed = records.map(decisionRecordValues).filter((r) => (r.time >= reference.start && r.time < reference.end) || (r.time >= from && r.time < to));
   if (!timed.some((r) => r.time >= reference.start && r.time < reference.end)) {
     throw new IriskError('DATASET_INVALID', `no recorded decision in the reference window ${new Date(reference.start).toISOString()} .. ${new Date(reference.end).toISOString()}`);

@@ -173,7 +173,7 @@ export class Gallery {
       if (!p || r.overlapBits === 0) return;
       const prior = best.get(p.personId);
       if (prior && prior.distance <= r.distance) return;
-      best.set(p.personId, { personId: p.personId, enrolledEye: slot === p.leftSlot ? 'left' : 'right', distance: r.distance, rotation: r.rotation, overlapBits: r.overlapBits, match: isMatch(r, this.policy) });
+      best.set(p.personId, this.hit(p.personId, slot === p.leftSlot ? 'left' : 'right', r));
     });
     return [...best.values()].sort((a, b) => a.distance - b.distance || (a.personId < b.personId ? -1 : 1)).slice(0, top);
   }
@@ -192,7 +192,7 @@ export class Gallery {
     let best: SearchHit | null = null;
     for (const e of eyes) {
       const r = matchPacked(packed, this.layout.packedAt(e === 'left' ? person.leftSlot : person.rightSlot), this.policy.params);
-      if (!best || r.distance < best.distance) best = { personId, enrolledEye: e, distance: r.distance, rotation: r.rotation, overlapBits: r.overlapBits, match: isMatch(r, this.policy) };
+      if (!best || r.distance < best.distance) best = this.hit(personId, e, r);
     }
     return best!;
   }
@@ -248,6 +248,10 @@ export class Gallery {
     const scanner = await this.scanner?.catch(() => null);
     await scanner?.close();
     this.store.close();
+  }
+
+  private hit(personId: string, enrolledEye: 'left' | 'right', r: MatchResult): SearchHit {
+    return { personId, enrolledEye, distance: r.distance, rotation: r.rotation, overlapBits: r.overlapBits, match: isMatch(r, this.policy) };
   }
 
   private own(p: EnrolledPerson): void {

@@ -29,8 +29,8 @@ export class GalleryLayout {
       throw new IriskError('TEMPLATE_INCOMPATIBLE', `The gallery needs rows and columns divisible by 4 and 2 filters (got ${shape.rows} rows, ${shape.cols} columns, ${shape.filters} filters)`);
     }
     this.bands = shape.rows / 4;
-    this.cells = this.bands * shape.cols;
-    this.stride = 2 * this.cells;
+    this.stride = GalleryLayout.wordsFor(shape, 1);
+    this.cells = this.stride / 2;
     this.buf = sharedWords(Math.max(1, capacity) * this.stride);
   }
 

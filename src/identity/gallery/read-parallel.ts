@@ -11,7 +11,7 @@ import { IriskError } from '../../lib/errors.js';
 import { workerSource } from '../../lib/worker-source.js';
 
 /** Bytes per read call (below the 2 GB a single call may move). */
-const IO_CHUNK = 1 << 30;
+export const IO_CHUNK = 1 << 30;
 /** Files smaller than this are read on the calling thread (a worker costs more than it saves). */
 const PARALLEL_FROM = 256 * 2 ** 20;
 

@@ -14,11 +14,11 @@
  */
 import { closeSync, fdatasyncSync, fstatSync, ftruncateSync, mkdirSync, openSync, realpathSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { openDatabase, type Database } from '../../lib/duckdb.js';
+import { openDatabase, sqlString, type Database } from '../../lib/duckdb.js';
 import { IriskError } from '../../lib/errors.js';
 import { DEFAULT_SHAPE, type IrisTemplate, type TemplateShape } from '../iris/template.js';
 import { GalleryLayout, sharedWords, templateCells } from './layout.js';
-import { readIntoShared } from './read-parallel.js';
+import { IO_CHUNK, readIntoShared } from './read-parallel.js';
 
 /** An enrolled person: a left and a right template, at two slots of the layout. */
 export interface EnrolledPerson {
@@ -40,8 +40,6 @@ const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS gallery_meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS gallery_persons (person_id VARCHAR PRIMARY KEY, left_slot BIGINT NOT NULL, right_slot BIGINT NOT NULL, enrolled_at TIMESTAMP NOT NULL)`,
 ];
-/** Bytes per read or write call (below the 2 GB a single call may move). */
-const IO_CHUNK = 1 << 30;
 /** Spare room, as a fraction of the templates loaded, left for enrolments before the first growth. */
 const HEADROOM = 0.25;
 
@@ -103,7 +101,7 @@ export class GalleryStore {
     try {
       await this.db.run('INSERT INTO gallery_persons VALUES (?, ?, ?, ?)', [personId, leftSlot, leftSlot + 1, at]);
     } catch (e) {
-      if (/duplicate key|PRIMARY KEY|unique/i.test((e as Error).message)) throw personExists(personId);
+      if (isDuplicateKey(e)) throw personExists(personId);
       throw commitFailed(e);
     }
     return { personId, leftSlot, rightSlot: leftSlot + 1, enrolledAt: at };
@@ -129,7 +127,7 @@ export class GalleryStore {
     try {
       await this.db.run(`INSERT INTO gallery_persons VALUES ${rows.join(', ')}`);
     } catch (e) {
-      if (/duplicate key|PRIMARY KEY|unique/i.test((e as Error).message)) throw new IriskError('PERSON_EXISTS', `one of the persons is already enrolled: ${(e as Error).message.split('\n')[0]}`);
+      if (isDuplicateKey(e)) throw new IriskError('PERSON_EXISTS', `one of the persons is already enrolled: ${(e as Error).message.split('\n')[0]}`);
       throw commitFailed(e);
     }
   }
@@ -280,6 +278,11 @@ function ioStep(what: string, step: () => void): void {
   }
 }
 
+/** A DuckDB primary-key violation (an id already in the index). */
+function isDuplicateKey(e: unknown): boolean {
+  return /duplicate key|PRIMARY KEY|unique/i.test((e as Error).message);
+}
+
 function commitFailed(e: unknown): IriskError {
   if (e instanceof IriskError) return e;
   return new IriskError('STORE_UNAVAILABLE', `committing to the gallery index failed: ${(e as Error).message.split('\n')[0]}`, { locked: false });
@@ -290,11 +293,6 @@ const openDirs = new Set<string>();
 
 function writeAll(fd: number, bytes: Uint8Array, position: number): void {
   for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, Math.min(IO_CHUNK, bytes.length - done), position + done);
-}
-
-/** A SQL string literal. */
-function sqlString(s: string): string {
-  return `'${s.replace(/'/g, "''")}'`;
 }
 
 /** PERSON_EXISTS for an id already enrolled. */

@@ -22,7 +22,7 @@ export interface MonitorReportOptions {
 }
 
 /** The report: the credit part (null without recorded decisions) and the identity part (null without audited enrolments). */
-export type MonitorReport = { credit: Awaited<ReturnType<typeof decisionDrift>> | null; identity: IdentityMonitorReport | null; newAlertsLogged: number };
+export type MonitorReport = { credit: ReturnType<typeof decisionDrift> | null; identity: IdentityMonitorReport | null; newAlertsLogged: number };
 
 /** Builds the report and logs its alerts (DATASET_INVALID when there is nothing to monitor). */
 export async function monitorReport(dataDir: string, o: MonitorReportOptions): Promise<MonitorReport> {
@@ -32,9 +32,10 @@ export async function monitorReport(dataDir: string, o: MonitorReportOptions): P
   if (!(windowMs > 0) || (o.to - o.from) / windowMs > MAX_WINDOWS) throw new IriskError('USAGE', `at most ${MAX_WINDOWS} windows per report: lengthen the window or shorten the period`);
   const attempts = enrolmentAttempts(await readAudit(dataDir));
   const identity = attempts.length === 0 ? null : identityMonitor(attempts, { reference, from: o.from, to: o.to, windowMs });
-  const hasDecisions = (await readDecisions(dataDir)).records.length > 0;
+  const { records } = await readDecisions(dataDir);
+  const hasDecisions = records.length > 0;
   if (!hasDecisions && !identity) throw new IriskError('DATASET_INVALID', `nothing to monitor in ${dataDir}: no recorded decision and no audited enrolment`);
-  const credit = hasDecisions ? await decisionDrift(dataDir, { from: o.from, to: o.to, reference, windowMs }) : null;
+  const credit = hasDecisions ? decisionDrift(records, { from: o.from, to: o.to, reference, windowMs }) : null;
   const iso = (t: number): string => new Date(t).toISOString();
   const alerts: AlertRecord[] = [
     ...(credit?.alerts ?? []).map((a) => ({ kind: 'credit.drift', subject: a.feature, windowStart: iso(a.start), detail: `${a.method} ${a.value.toPrecision(3)} (threshold ${a.threshold})` })),

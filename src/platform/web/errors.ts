@@ -46,23 +46,21 @@ export async function errorsPage(reports: readonly string[]): Promise<string> {
 
 /** One report's errors with their images (throws on a report of an unexpected form). */
 function reportSection(k: number, dir: string, report: Record<string, unknown>): string {
-  {
-    const url = (file: string): string => `/reports/${k}/${relative(dir, file).split('/').map(encodeURIComponent).join('/')}`;
-    const parts: string[] = [];
-    const pairs = (title: string, list: Pair[] | undefined): void => {
-      if (!list?.length) return;
-      parts.push(`<h3>${esc(title)}</h3><div class="gallery">${list.map((p) => figure(url(join(p.debugDir, 'a-segmentation.png')), `${p.a} vs ${p.b}: distance ${p.distance.toFixed(3)}`) + figure(url(join(p.debugDir, 'b-segmentation.png')), p.b)).join('')}</div>`);
-    };
-    pairs('Worst genuine pairs (false non-matches first)', report.worstGenuinePairs as Pair[] | undefined);
-    pairs('Best impostor pairs (false matches first)', report.bestImpostorPairs as Pair[] | undefined);
-    const errors = report.errors as { passedAttacks?: PadError[]; rejectedBonafide?: PadError[] } | undefined;
-    const pad = (title: string, list: PadError[] | undefined): void => {
-      if (!list) return;
-      const shown = list.filter((e) => e.image);
-      parts.push(`<h3>${esc(title)}: ${list.length}</h3><div class="gallery">${shown.map((e) => figure(url(join(dir, e.image!)), `${e.name} (${e.species}): score ${e.score.toFixed(3)}, threshold ${e.threshold.toFixed(3)}`)).join('') || '<p class="muted">none</p>'}</div>`);
-    };
-    pad('Missed attacks', errors?.passedAttacks);
-    pad('Live eyes rejected as attacks', errors?.rejectedBonafide);
-    return `<h2>${esc(basename(dir))}</h2>${parts.join('') || '<p class="muted">no errors listed in this report</p>'}`;
-  }
+  const url = (file: string): string => `/reports/${k}/${relative(dir, file).split('/').map(encodeURIComponent).join('/')}`;
+  const parts: string[] = [];
+  const pairs = (title: string, list: Pair[] | undefined): void => {
+    if (!list?.length) return;
+    parts.push(`<h3>${esc(title)}</h3><div class="gallery">${list.map((p) => figure(url(join(p.debugDir, 'a-segmentation.png')), `${p.a} vs ${p.b}: distance ${p.distance.toFixed(3)}`) + figure(url(join(p.debugDir, 'b-segmentation.png')), p.b)).join('')}</div>`);
+  };
+  pairs('Worst genuine pairs (false non-matches first)', report.worstGenuinePairs as Pair[] | undefined);
+  pairs('Best impostor pairs (false matches first)', report.bestImpostorPairs as Pair[] | undefined);
+  const errors = report.errors as { passedAttacks?: PadError[]; rejectedBonafide?: PadError[] } | undefined;
+  const pad = (title: string, list: PadError[] | undefined): void => {
+    if (!list) return;
+    const shown = list.filter((e) => e.image);
+    parts.push(`<h3>${esc(title)}: ${list.length}</h3><div class="gallery">${shown.map((e) => figure(url(join(dir, e.image!)), `${e.name} (${e.species}): score ${e.score.toFixed(3)}, threshold ${e.threshold.toFixed(3)}`)).join('') || '<p class="muted">none</p>'}</div>`);
+  };
+  pad('Missed attacks', errors?.passedAttacks);
+  pad('Live eyes rejected as attacks', errors?.rejectedBonafide);
+  return `<h2>${esc(basename(dir))}</h2>${parts.join('') || '<p class="muted">no errors listed in this report</p>'}`;
 }

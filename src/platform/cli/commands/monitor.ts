@@ -6,6 +6,7 @@
  */
 import type { Command } from 'commander';
 import { IriskError } from '../../../lib/errors.js';
+import { durationMs } from '../../../lib/time.js';
 import { monitorReport } from '../../server/monitor-report.js';
 import { emit, timeOption, type OutputOptions } from '../output.js';
 import { run } from '../run.js';
@@ -75,9 +76,9 @@ function pct(x: number | null): string {
   return x === null ? '-' : `${(100 * x).toFixed(1)}%`;
 }
 
-/** "12h", "1d", "7d", "30m" in ms. */
+/** A --window length in ms; USAGE unless it reads like 30m, 12h or 7d. */
 function durationOption(text: string): number {
-  const m = /^(\d+(?:\.\d+)?)(m|h|d)$/.exec(text.trim());
-  if (!m || Number(m[1]) <= 0) throw new IriskError('USAGE', `--window must look like 30m, 12h or 7d (got "${text}")`);
-  return Number(m[1]) * { m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 'm' | 'h' | 'd'];
+  const ms = durationMs(text);
+  if (ms === null) throw new IriskError('USAGE', `--window must look like 30m, 12h or 7d (got "${text}")`);
+  return ms;
 }

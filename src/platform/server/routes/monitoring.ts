@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { IriskError } from '../../../lib/errors.js';
+import { durationMs } from '../../../lib/time.js';
 import { monitorReport } from '../monitor-report.js';
 import type { RouteSpec } from '../app.js';
 
@@ -15,8 +16,6 @@ const query = z
     window: z.string().regex(/^\d+(m|h|d)$/).optional(),
   })
   .strict();
-
-const UNIT = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
 /** The monitoring routes over the data directory's decision log. */
 export function monitoringRoutes(dataDir: string): RouteSpec<z.ZodType>[] {
@@ -29,9 +28,8 @@ export function monitoringRoutes(dataDir: string): RouteSpec<z.ZodType>[] {
       handler: async ({ request }) => {
         const q = query.safeParse(request.query);
         if (!q.success) throw new IriskError('USAGE', `query: ${q.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-        const w = q.data.window;
-        const windowMs = w ? Number(w.slice(0, -1)) * UNIT[w.slice(-1) as keyof typeof UNIT] : undefined;
-        if (windowMs === 0) throw new IriskError('USAGE', 'window must be positive');
+        const windowMs = q.data.window === undefined ? undefined : durationMs(q.data.window);
+        if (windowMs === null) throw new IriskError('USAGE', 'window must be positive');
         const r = await monitorReport(dataDir, { from: Date.parse(q.data.from), to: Date.parse(q.data.to), ...(windowMs ? { windowMs } : {}) });
         return { ...(r.credit ?? {}), ...r };
       },
